@@ -1,0 +1,185 @@
+"""Password rules of the specification (part II, step 5), plus what ASVS and the CNIL ask.
+
+Each rule is a Django password validator, so every page that sets a password
+(activation, forgotten password, change in "Mes informations") runs them all
+through ``validate_password(password, user)``.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import check_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from .normalize import fold
+
+PUNCTUATION = ",;.+:!?=@"
+
+
+class LengthValidator:
+    """Between 8 and 32 characters; nothing is ever truncated."""
+
+    def validate(self, password, user=None):
+        low, high = settings.ETS_PASSWORD_MIN_LENGTH, settings.ETS_PASSWORD_MAX_LENGTH
+        if not low <= len(password) <= high:
+            raise ValidationError(
+                _("Le mot de passe doit contenir entre %(min)d et %(max)d caractères."),
+                code="password_length",
+                params={"min": low, "max": high},
+            )
+
+    def get_help_text(self):
+        return _("doit contenir entre %(min)d et %(max)d caractères.") % {
+            "min": settings.ETS_PASSWORD_MIN_LENGTH,
+            "max": settings.ETS_PASSWORD_MAX_LENGTH,
+        }
+
+
+def _has_lower(p):
+    return any("a" <= c <= "z" for c in p)
+
+
+def _has_upper(p):
+    return any("A" <= c <= "Z" for c in p)
+
+
+def _has_digit(p):
+    return any("0" <= c <= "9" for c in p)
+
+
+def _has_punctuation(p):
+    return any(c in PUNCTUATION for c in p)
+
+
+# (code, test, message, help text): the classes of the specification, in its order.
+
+CHARACTER_CLASSES = [
+    (
+        "password_no_lower",
+        _has_lower,
+        gettext_noop("Le mot de passe doit contenir au moins une lettre minuscule [a-z]."),
+        gettext_noop("doit contenir au moins une lettre minuscule [a-z]."),
+    ),
+    (
+        "password_no_upper",
+        _has_upper,
+        gettext_noop("Le mot de passe doit contenir au moins une lettre majuscule [A-Z]."),
+        gettext_noop("doit contenir au moins une lettre majuscule [A-Z]."),
+    ),
+    (
+        "password_no_digit",
+        _has_digit,
+        gettext_noop("Le mot de passe doit contenir au moins un chiffre [0-9]."),
+        gettext_noop("doit contenir au moins un chiffre [0-9]."),
+    ),
+    (
+        "password_no_punctuation",
+        _has_punctuation,
+        gettext_noop(
+            "Le mot de passe doit contenir au moins un signe de ponctuation parmi "
+            "[, ; . + : ! ? = @]."
+        ),
+        gettext_noop("doit contenir au moins un signe de ponctuation parmi [, ; . + : ! ? = @]."),
+    ),
+]
+
+
+class CharacterClassValidator:
+    """A lower-case letter, an upper-case letter, a digit and one of , ; . + : ! ? = @.
+
+    Other printable characters (accents, spaces…) are allowed but count for none
+    of the classes, exactly as the specification's bracketed sets say.
+    """
+
+    def validate(self, password, user=None):
+        errors = [
+            ValidationError(_(message), code=code)
+            for code, test, message, _help in CHARACTER_CLASSES
+            if not test(password)
+        ]
+        if errors:
+            raise ValidationError(errors)
+
+    def get_help_text(self):
+        return " ".join(_(help_text) for *_rest, help_text in CHARACTER_CLASSES)
+
+
+# Passwords French users pick often, beyond Django's (English-centred) list of 20,000.
+FRENCH_COMMON = {
+    "motdepasse", "azerty", "azertyuiop", "soleil", "bonjour", "doudou", "loulou",
+    "chouchou", "marseille", "paris", "france", "coucou", "nicolas", "julien",
+    "camille", "chocolat", "amour", "jetaime", "qwerty", "password", "bienvenue",
+}
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Refuses common passwords, ignoring case and the digits and signs around them.
+
+    "Azerty123!" satisfies every class of the specification yet is among the first
+    guesses of any attacker, so its core "azerty" is looked up too.
+    """
+
+    def validate(self, password, user=None):
+        lowered = password.lower().strip()
+        core = lowered.strip("0123456789" + PUNCTUATION + " _-*#$%&")
+        candidates = {lowered, core}
+        if any(c in self.passwords or c in FRENCH_COMMON for c in candidates if c):
+            raise ValidationError(
+                _("Ce mot de passe est trop courant : choisissez-en un moins prévisible."),
+                code="password_too_common",
+            )
+
+    def get_help_text(self):
+        return _("ne doit pas être un mot de passe courant.")
+
+
+class PersonalContextValidator:
+    """Refuses a password containing the user's names, e-mail or the office's name."""
+
+    min_word_length = 3
+
+    def validate(self, password, user=None):
+        words = list(user.context_words()) if user is not None else []
+        words.append(settings.ETS_OFFICE_NAME)
+        folded = fold(password).replace(" ", "")
+        for word in words:
+            token = fold(word).replace(" ", "")
+            if len(token) >= self.min_word_length and token in folded:
+                raise ValidationError(
+                    _(
+                        "Le mot de passe ne doit contenir ni votre nom, ni votre prénom, "
+                        "ni votre adresse courriel, ni le nom de l'office."
+                    ),
+                    code="password_personal",
+                )
+
+    def get_help_text(self):
+        return _("ne doit contenir ni vos nom et prénom, ni votre adresse courriel.")
+
+
+class PasswordHistoryValidator:
+    """Refuses a password used within ETS_PASSWORD_HISTORY_DAYS, and records each new one."""
+
+    def validate(self, password, user=None):
+        if user is None or user.pk is None:
+            return
+        since = timezone.now() - timedelta(days=settings.ETS_PASSWORD_HISTORY_DAYS)
+        hashes = user.password_history.filter(created_at__gte=since).values_list(
+            "password_hash", flat=True
+        )
+        if any(check_password(password, h) for h in hashes):
+            raise ValidationError(
+                _("Ce mot de passe a déjà été utilisé au cours de la dernière année."),
+                code="password_reused",
+            )
+
+    def password_changed(self, password, user=None):
+        if user is not None and user.pk is not None and user.has_usable_password():
+            user.password_history.create(password_hash=user.password)
+
+    def get_help_text(self):
+        return _("ne doit pas avoir été utilisé au cours de la dernière année.")

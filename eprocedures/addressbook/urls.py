@@ -1,0 +1,2 @@
+app_name = "addressbook"
+urlpatterns: list = []

@@ -1,0 +1,19 @@
+"""Recording of security events."""
+
+from eprocedures.lib.http import client_ip, user_agent
+
+from .models import AuditEvent
+
+
+def record(request, event: str, *, user=None, success: bool = True, email: str = "", **detail):
+    """Write one audit event for this request (in the caller's transaction)."""
+    ip = client_ip(request) if request is not None else None
+    return AuditEvent.objects.create(
+        event=event,
+        outcome=AuditEvent.Outcome.SUCCESS if success else AuditEvent.Outcome.FAILURE,
+        user=user if user is not None and user.pk else None,
+        email=email[:254],
+        ip=ip or None,
+        user_agent=user_agent(request) if request is not None else "",
+        detail=detail,
+    )

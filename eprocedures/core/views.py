@@ -1,0 +1,61 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+
+from eprocedures.outbox.delivery import queue_depth
+
+log = logging.getLogger(__name__)
+
+
+def _by_language(name: str) -> str:
+    # Long prose is kept as one document per language rather than in the catalogue.
+    return f"core/{name}_{'en' if get_language() == 'en' else 'fr'}.html"
+
+
+def help_page(request):
+    hours = settings.ETS_HELPDESK_HOURS
+    return render(request, _by_language("help"), {"helpdesk": {
+        "name": settings.ETS_HELPDESK_NAME,
+        "phone": settings.ETS_HELPDESK_PHONE,
+        "phone_abroad": settings.ETS_HELPDESK_PHONE_ABROAD,
+        "email": settings.ETS_HELPDESK_EMAIL,
+        "hours": hours,
+    }, "activation_days": settings.ETS_ACTIVATION_DAYS,
+       "max_failed_logins": settings.ETS_MAX_FAILED_LOGINS})
+
+
+def terms_page(request):
+    return render(request, _by_language("terms"))
+
+
+@never_cache
+def healthz(request):
+    """Health for load balancers: 200 when the database and the cache answer."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:
+        log.exception("health: database")
+        checks["database"] = "error"
+    try:
+        cache.set("ets:healthz", "1", 10)
+        checks["cache"] = "ok" if cache.get("ets:healthz") == "1" else "error"
+    except Exception:
+        log.exception("health: cache")
+        checks["cache"] = "error"
+    try:
+        checks["mail_queue"] = queue_depth() if checks["database"] == "ok" else "unknown"
+    except Exception:
+        log.exception("health: mail queue")
+        checks["mail_queue"] = "error"
+    healthy = checks["database"] == "ok" and checks["cache"] == "ok"
+    checks["status"] = "ok" if healthy else "error"
+    return JsonResponse(checks, status=200 if healthy else 503)

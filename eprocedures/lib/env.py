@@ -1,0 +1,117 @@
+"""Typed readers for environment variables.
+
+Each helper returns a local default when the variable is unset and raises
+ImproperlyConfigured with the variable's name when its value cannot be used,
+so that a typo in production stops the start instead of weakening a setting.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), not {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, default_sqlite: Path) -> dict:
+    raw = os.environ.get(name) or f"sqlite:///{default_sqlite}"
+    try:
+        config = environ.Env.db_url_config(raw)
+    except Exception as exc:  # the library raises several kinds
+        raise ImproperlyConfigured(f"{name} cannot be read: {exc}") from None
+    if not config.get("ENGINE"):
+        raise ImproperlyConfigured(f"{name} has an unknown scheme: {raw!r}")
+    if "postgresql" in config["ENGINE"]:
+        # Keep connections across requests; the server closes idle ones.
+        config.setdefault("CONN_MAX_AGE", 60)
+        config.setdefault("CONN_HEALTH_CHECKS", True)
+    return config
+
+
+def env_cache(name: str) -> dict:
+    raw = os.environ.get(name) or "locmem://"
+    if raw.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ets"}
+    if raw.startswith(("redis://", "rediss://", "unix://")):
+        # Django's own RedisCache, as the stack requires.
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    raise ImproperlyConfigured(f"{name} must be locmem:// or redis://…, not {raw!r}")
+
+
+def env_email(name: str) -> dict:
+    """Return the EMAIL_* settings; unset means the local mailbox."""
+    raw = os.environ.get(name) or "mailbox://"
+    if raw.startswith("mailbox://"):
+        return {"EMAIL_BACKEND": "eprocedures.outbox.mailbox.MailboxBackend", "LOCAL_MAILBOX": True}
+    if raw.startswith("console://"):
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            "LOCAL_MAILBOX": False,
+        }
+    if not raw.startswith(("smtp://", "smtp+tls://", "smtps://", "smtp+ssl://")):
+        raise ImproperlyConfigured(
+            f"{name} must be smtp://, smtp+tls://, smtps://, console:// or mailbox://"
+        )
+    try:
+        config = environ.Env.email_url_config(raw)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"{name} cannot be read: {exc}") from None
+    config["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    config["LOCAL_MAILBOX"] = False
+    return config
+
+
+def secret_key(data_dir: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the data folder."""
+    value = os.environ.get("SECRET_KEY")
+    if value:
+        return value
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(50)
+    # Created with owner-only rights before the secret is written.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value

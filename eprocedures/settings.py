@@ -1,0 +1,209 @@
+"""Settings of the eprocedures portal.
+
+Everything comes from environment variables (see the README's settings table);
+with none set, the portal runs locally on SQLite, an in-process cache and the
+local mailbox, keeping its files in ./data.
+"""
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from eprocedures.lib.env import (
+    env_bool,
+    env_cache,
+    env_database,
+    env_email,
+    env_int,
+    env_list,
+    env_str,
+    secret_key,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("ETS_DATA_DIR", str(BASE_DIR / "data"))).resolve()
+
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1"])
+PORT = env_int("PORT", 8000, minimum=1)
+# Links in e-mails are built from this address, never from the request's Host header.
+ETS_SITE_URL = env_str("ETS_SITE_URL", f"http://127.0.0.1:{PORT}").rstrip("/")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_countries",
+    "phonenumber_field",
+    "django_tasks",
+    "django_tasks_db",
+    "eprocedures.core",
+    "eprocedures.outbox",
+    "eprocedures.audit",
+    "eprocedures.accounts",
+    "eprocedures.registration",
+    "eprocedures.signin",
+    "eprocedures.myinfo",
+    "eprocedures.addressbook",
+    "eprocedures.smartcard",
+    "eprocedures.procedures",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "eprocedures.urls"
+FORM_RENDERER = "eprocedures.core.forms.ETSFormRenderer"
+WSGI_APPLICATION = "eprocedures.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "eprocedures.core.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("DATABASE_URL", DATA_DIR / "eprocedures.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": env_cache("CACHE_URL")}
+CACHE_IS_SHARED = "redis" in CACHES["default"]["BACKEND"].lower()
+# Sessions live in the database (server-side); with Redis they are cached there too.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_IS_SHARED
+    else "django.contrib.sessions.backends.db"
+)
+
+# --- Mail -------------------------------------------------------------------
+_email = env_email("EMAIL_URL")
+ETS_LOCAL_MAILBOX = _email.pop("LOCAL_MAILBOX")
+globals().update(_email)
+ETS_MAILBOX_DIR = DATA_DIR / "mailbox"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ne-pas-repondre@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
+# The outbox retries a failed delivery with exponential back-off, then gives up.
+ETS_MAIL_MAX_ATTEMPTS = env_int("ETS_MAIL_MAX_ATTEMPTS", 12, minimum=1)
+ETS_MAIL_RETRY_BASE_SECONDS = env_int("ETS_MAIL_RETRY_BASE_SECONDS", 30, minimum=1)
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Authentication -----------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "signin:login"
+LOGIN_REDIRECT_URL = "/"
+
+# Argon2id at OWASP's parameters; hashes made with others are upgraded at the next sign-in.
+ETS_ARGON2_TIME_COST = env_int("ETS_ARGON2_TIME_COST", 2, minimum=1)
+ETS_ARGON2_MEMORY_COST = env_int("ETS_ARGON2_MEMORY_COST", 19456, minimum=8)
+ETS_ARGON2_PARALLELISM = env_int("ETS_ARGON2_PARALLELISM", 1, minimum=1)
+PASSWORD_HASHERS = ["eprocedures.accounts.hashers.ETSArgon2PasswordHasher"]
+
+ETS_PASSWORD_MIN_LENGTH = 8
+ETS_PASSWORD_MAX_LENGTH = 32
+ETS_PASSWORD_HISTORY_DAYS = env_int("ETS_PASSWORD_HISTORY_DAYS", 365, minimum=0)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "eprocedures.accounts.validators.LengthValidator"},
+    {"NAME": "eprocedures.accounts.validators.CharacterClassValidator"},
+    {"NAME": "eprocedures.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "eprocedures.accounts.validators.PersonalContextValidator"},
+    {"NAME": "eprocedures.accounts.validators.PasswordHistoryValidator"},
+]
+
+ETS_ACTIVATION_DAYS = env_int("ETS_ACTIVATION_DAYS", 15, minimum=1)
+ETS_RESET_HOURS = env_int("ETS_RESET_HOURS", 24, minimum=1)
+ETS_MAX_FAILED_LOGINS = env_int("ETS_MAX_FAILED_LOGINS", 5, minimum=1)
+ETS_REMEMBER_ME_DAYS = env_int("ETS_REMEMBER_ME_DAYS", 30, minimum=1)
+ETS_IDLE_MINUTES = env_int("ETS_IDLE_MINUTES", 30, minimum=1)
+ETS_SMARTCARD_CA_FILE = env_str("ETS_SMARTCARD_CA_FILE", str(DATA_DIR / "smartcard" / "ca.pem"))
+ETS_TRUSTED_PROXIES = env_list("ETS_TRUSTED_PROXIES", ["127.0.0.1"])
+# Registrations per client address and hour (each final submission sends an e-mail).
+ETS_REGISTRATIONS_PER_HOUR = env_int("ETS_REGISTRATIONS_PER_HOUR", 20, minimum=1)
+
+# --- Office -----------------------------------------------------------------
+ETS_OFFICE_NAME = env_str("ETS_OFFICE_NAME", "INPI")
+ETS_HELPDESK_NAME = env_str("ETS_HELPDESK_NAME", "INPI Direct")
+ETS_HELPDESK_PHONE = env_str("ETS_HELPDESK_PHONE", "0 820 210 211")
+ETS_HELPDESK_PHONE_ABROAD = env_str("ETS_HELPDESK_PHONE_ABROAD", "+33 1 71 08 71 63")
+ETS_HELPDESK_EMAIL = env_str("ETS_HELPDESK_EMAIL", "contact@inpi.fr")
+ETS_HELPDESK_HOURS = env_str("ETS_HELPDESK_HOURS", "")  # empty: the translated default
+
+# --- Internationalisation -------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LANGUAGE_COOKIE_NAME = "ets_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+TIME_ZONE = "Europe/Paris"
+USE_TZ = True
+PHONENUMBER_DEFAULT_REGION = "FR"
+
+# --- Static files -----------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Production runs collectstatic once and sets ETS_STATIC_MANIFEST=true for hashed names.
+_manifest = env_bool("ETS_STATIC_MANIFEST", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if _manifest
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not _manifest
+
+# --- Security headers -----------------------------------------------------------
+ETS_SECURE_COOKIES = env_bool("ETS_SECURE_COOKIES", ETS_SITE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = ETS_SECURE_COOKIES
+CSRF_COOKIE_SECURE = ETS_SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = ETS_SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "ets_session"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if ETS_SECURE_COOKIES:
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Support de l'espace transactionnel sécurisé")
+admin.site.site_title = _("Support")
+
+urlpatterns = [
+    path("", include("eprocedures.procedures.urls")),
+    path("", include("eprocedures.core.urls")),
+    path("", include("eprocedures.outbox.urls")),
+    path("", include("eprocedures.registration.urls")),
+    path("", include("eprocedures.signin.urls")),
+    path("", include("eprocedures.myinfo.urls")),
+    path("", include("eprocedures.addressbook.urls")),
+    path("", include("eprocedures.smartcard.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

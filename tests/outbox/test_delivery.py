@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from eprocedures.outbox.models import OutgoingEmail
+from eprocedures.outbox.services import send_templated
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def queue_test_email(to="paul@example.fr", language="fr"):
+    return send_templated(
+        "outbox/email/test", to, {"name": "Paul"}, language=language
+    )
+
+
+def test_email_reaches_a_real_smtp_peer_with_text_and_html(smtp_server, run_mail_worker):
+    queue_test_email()
+    run_mail_worker()
+
+    [message] = smtp_server.to("paul@example.fr")
+    assert message["Subject"] == "Message d'essai de l'INPI"
+    assert "Bonjour Paul" in smtp_server.text(message)
+    assert "<p>Bonjour Paul</p>" in smtp_server.html(message)
+    assert OutgoingEmail.objects.get().status == OutgoingEmail.Status.SENT
+
+
+def test_email_is_rendered_in_the_recipients_language(smtp_server, run_mail_worker):
+    queue_test_email(language="en")
+    run_mail_worker()
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Test message from INPI"
+    assert "Hello Paul" in smtp_server.text(message)
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(smtp_server, run_mail_worker):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_test_email()
+        raise RuntimeError("the change failed")
+    run_mail_worker()
+
+    assert OutgoingEmail.objects.count() == 0
+    assert smtp_server.messages == []
+
+
+def test_nothing_is_lost_while_smtp_is_down(settings, smtp_server, run_mail_worker):
+    smtp_server.stop()  # the peer is down: connections are refused
+    email = queue_test_email()
+    run_mail_worker()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.PENDING
+    assert email.attempts == 1
+    assert "ConnectionRefused" in email.last_error
+    assert email.next_attempt_at > timezone.now()
+
+    # Later: the SMTP server is back and the retry becomes due.
+    smtp_server.start()
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    run_mail_worker()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert email.attempts == 2
+    assert len(smtp_server.to("paul@example.fr")) == 1
+
+
+def test_delivery_gives_up_after_the_maximum_attempts(settings, smtp_server, run_mail_worker):
+    settings.ETS_MAIL_MAX_ATTEMPTS = 2
+    smtp_server.stop()
+    email = queue_test_email()
+    from django_tasks_db.models import DBTaskResult
+
+    for _ in range(3):
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        run_mail_worker()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+    assert email.attempts == 2
+
+
+def test_retry_delay_grows_exponentially(settings):
+    from eprocedures.outbox.delivery import retry_delay
+
+    settings.ETS_MAIL_RETRY_BASE_SECONDS = 30
+    assert retry_delay(1) == timedelta(seconds=30)
+    assert retry_delay(2) == timedelta(seconds=60)
+    assert retry_delay(5) == timedelta(seconds=480)
+    assert retry_delay(30) == timedelta(hours=6)
