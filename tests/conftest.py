@@ -62,13 +62,11 @@ class SMTPPeer:
     """A real SMTP server on loopback that keeps every message it accepts."""
 
     def __init__(self):
-        from aiosmtpd.controller import Controller
-
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes = []
         self._lock = threading.Lock()
         self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller = None
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -78,10 +76,17 @@ class SMTPPeer:
         return "250 Message accepted for delivery"
 
     def start(self):
+        """Listen on the same port again (a stopped controller cannot restart)."""
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
     def stop(self):
-        self.controller.stop()
+        """Close the port: connections are refused until start() is called again."""
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
 
     def to(self, address):
         return [m for m in self.messages if address in str(m["To"])]

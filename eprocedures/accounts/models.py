@@ -196,3 +196,19 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class UserSession(models.Model):
+    """The sessions an account signed in with, so that they can be ended together."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
+    session_key = models.CharField(max_length=40, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session_key"], name="accounts_user_session"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.session_key[:6]}…"

@@ -1,0 +1,49 @@
+"""Sessions of an account: when and how it signed in, and ending the other ones.
+
+Sign-in by password and by smartcard both call mark_authenticated(); pages that
+need a recent sign-in (card enrolment) ask recently_authenticated(); a password
+change or reset calls end_other_sessions().
+"""
+
+import time
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from .models import UserSession
+
+AUTH_AT = "ets_auth_at"
+AUTH_METHOD = "ets_auth_method"
+
+
+def mark_authenticated(request, method: str) -> None:
+    """Remember when and how this session signed in ("password", "smartcard")."""
+    request.session[AUTH_AT] = int(time.time())
+    request.session[AUTH_METHOD] = method
+
+
+def recently_authenticated(request, minutes: int) -> bool:
+    at = request.session.get(AUTH_AT)
+    return at is not None and time.time() - at <= minutes * 60
+
+
+@receiver(user_logged_in)
+def _track_session(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    if request.session.session_key is None:
+        request.session.save()
+    UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+
+
+def end_other_sessions(user, keep_session_key: str | None = None) -> int:
+    """Sign the account out everywhere except the session keep_session_key."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for tracked in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key):
+        store(session_key=tracked.session_key).delete()
+        tracked.delete()
+        ended += 1
+    return ended
