@@ -7,8 +7,6 @@ local mailbox, keeping its files in ./data.
 
 from pathlib import Path
 
-from django.utils.translation import gettext_lazy as _
-
 from eprocedures.lib.env import (
     env_bool,
     env_cache,
@@ -157,20 +155,23 @@ ETS_HELPDESK_HOURS = env_str("ETS_HELPDESK_HOURS", "")  # empty: the translated 
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LANGUAGES = [("fr", "Français"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "ets_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
+# Strings of eprocedures/lib (not an app); each app has its own locale folder.
+LOCALE_PATHS = [BASE_DIR / "eprocedures" / "lib" / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_TZ = True
 PHONENUMBER_DEFAULT_REGION = "FR"
 
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-# Production runs collectstatic once and sets ETS_STATIC_MANIFEST=true for hashed names.
+# Production sets ETS_STATIC_MANIFEST=true and runs collectstatic once (hashed names);
+# otherwise whitenoise serves the apps' static folders directly.
 _manifest = env_bool("ETS_STATIC_MANIFEST", False)
+STATIC_ROOT = DATA_DIR / "static" if _manifest else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

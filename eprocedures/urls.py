@@ -1,9 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
-
-admin.site.site_header = _("Support de l'espace transactionnel sécurisé")
-admin.site.site_title = _("Support")
 
 urlpatterns = [
     path("", include("eprocedures.procedures.urls")),

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portail : mise en page, aide, santé")
 
     def ready(self):
+        from django.contrib import admin
+
         from . import checks  # noqa: F401  (registers the system checks)
+
+        admin.site.site_header = _("Support de l'espace transactionnel sécurisé")
+        admin.site.site_title = _("Support")

@@ -1,0 +1,69 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from eprocedures.lib import env
+
+
+def test_bad_values_stop_the_start_with_the_variables_name(monkeypatch):
+    monkeypatch.setenv("ETS_MAX_FAILED_LOGINS", "five")
+    with pytest.raises(ImproperlyConfigured, match="ETS_MAX_FAILED_LOGINS must be a whole number"):
+        env.env_int("ETS_MAX_FAILED_LOGINS", 5, minimum=1)
+
+    monkeypatch.setenv("ETS_MAX_FAILED_LOGINS", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env.env_int("ETS_MAX_FAILED_LOGINS", 5, minimum=1)
+
+    monkeypatch.setenv("DEBUG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="DEBUG must be a boolean"):
+        env.env_bool("DEBUG", False)
+
+
+def test_urls_are_read_by_scheme(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example:5433/ets")
+    db = env.env_database("DATABASE_URL", tmp_path / "x.sqlite3")
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.example", 5433, "ets")
+
+    monkeypatch.delenv("DATABASE_URL")
+    db = env.env_database("DATABASE_URL", tmp_path / "x.sqlite3")
+    assert db["ENGINE"] == "django.db.backends.sqlite3"
+
+    monkeypatch.setenv("CACHE_URL", "redis://127.0.0.1:6379/1")
+    assert env.env_cache("CACHE_URL")["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    monkeypatch.setenv("CACHE_URL", "memcached://x")
+    with pytest.raises(ImproperlyConfigured, match="CACHE_URL"):
+        env.env_cache("CACHE_URL")
+
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://user:secret@smtp.example:587")
+    mail = env.env_email("EMAIL_URL")
+    assert mail["EMAIL_HOST"] == "smtp.example"
+    assert mail["EMAIL_PORT"] == 587
+    assert mail["EMAIL_USE_TLS"] is True
+    assert mail["EMAIL_HOST_PASSWORD"] == "secret"
+    monkeypatch.delenv("EMAIL_URL")
+    assert env.env_email("EMAIL_URL")["LOCAL_MAILBOX"] is True
+    monkeypatch.setenv("EMAIL_URL", "ftp://x")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL"):
+        env.env_email("EMAIL_URL")
+
+
+def test_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+
+    first = env.secret_key(tmp_path)
+    second = env.secret_key(tmp_path)
+
+    assert first == second and len(first) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_site_url_host_must_be_allowed(settings):
+    from eprocedures.core.checks import check_site_url
+
+    settings.ETS_SITE_URL = "https://procedures.example.org"
+    settings.ALLOWED_HOSTS = ["localhost"]
+    [error] = check_site_url(None)
+    assert error.id == "eprocedures.E002"
+
+    settings.ALLOWED_HOSTS = ["procedures.example.org"]
+    assert check_site_url(None) == []

@@ -1,0 +1,62 @@
+"""Every visible string has its English translation, and the catalogues are up to date."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "eprocedures"
+CATALOGUES = sorted(PACKAGE.glob("*/locale/en/LC_MESSAGES/django.po"))
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
+
+
+def source_folders():
+    """Every folder that holds translatable strings: the apps and lib."""
+    return sorted(
+        p for p in PACKAGE.iterdir()
+        if p.is_dir() and (p / "locale").is_dir()
+    )
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_every_entry_is_translated(po_path):
+    po = polib.pofile(str(po_path))
+    untranslated = [e.msgid for e in po if not e.translated() and not e.obsolete]
+    fuzzy = [e.msgid for e in po.fuzzy_entries()]
+    assert untranslated == [], f"untranslated in {po_path}"
+    assert fuzzy == [], f"fuzzy in {po_path}"
+
+
+@pytest.mark.parametrize("po_path", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_placeholders_are_kept(po_path):
+    po = polib.pofile(str(po_path))
+    for entry in po.translated_entries():
+        expected = sorted(PLACEHOLDER.findall(entry.msgid))
+        translations = [entry.msgstr] if not entry.msgid_plural else [entry.msgstr_plural[1]]
+        for text in translations:
+            assert sorted(PLACEHOLDER.findall(text)) == expected, entry.msgid
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (make test installs it)")
+@pytest.mark.parametrize("folder", source_folders(), ids=lambda p: p.name)
+def test_catalogue_holds_every_string_of_the_code(folder, tmp_path):
+    """Extract the strings again into a copy: nothing may be missing from the catalogue."""
+    copy = tmp_path / folder.name
+    shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    committed = copy / "locale/en/LC_MESSAGES/django.po"
+    before = {e.msgid for e in polib.pofile(str(committed))} if committed.exists() else set()
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "en", "--no-location",
+         "-v0"],
+        cwd=copy, check=True,
+    )
+    extracted = {e.msgid for e in polib.pofile(str(committed))} if committed.exists() else set()
+    missing = sorted(extracted - before)
+    assert missing == [], (
+        f"strings of {folder.name} missing from its catalogue (run `make messages`): {missing}"
+    )
