@@ -16,10 +16,10 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w+\}")
 
 
 def source_folders():
-    """Every folder that holds translatable strings: the apps and lib."""
+    """Every folder that may hold translatable strings: each app, and lib."""
     return sorted(
         p for p in PACKAGE.iterdir()
-        if p.is_dir() and (p / "locale").is_dir()
+        if p.is_dir() and ((p / "apps.py").exists() or p.name == "lib")
     )
 
 
@@ -36,10 +36,13 @@ def test_every_entry_is_translated(po_path):
 def test_placeholders_are_kept(po_path):
     po = polib.pofile(str(po_path))
     for entry in po.translated_entries():
-        expected = sorted(PLACEHOLDER.findall(entry.msgid))
-        translations = [entry.msgstr] if not entry.msgid_plural else [entry.msgstr_plural[1]]
-        for text in translations:
-            assert sorted(PLACEHOLDER.findall(text)) == expected, entry.msgid
+        if entry.msgid_plural:
+            pairs = [(entry.msgid, entry.msgstr_plural[0]),
+                     (entry.msgid_plural, entry.msgstr_plural[1])]
+        else:
+            pairs = [(entry.msgid, entry.msgstr)]
+        for source, text in pairs:
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(source)), source
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="needs GNU gettext (make test installs it)")
@@ -49,6 +52,7 @@ def test_catalogue_holds_every_string_of_the_code(folder, tmp_path):
     copy = tmp_path / folder.name
     shutil.copytree(folder, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
     committed = copy / "locale/en/LC_MESSAGES/django.po"
+    committed.parent.mkdir(parents=True, exist_ok=True)
     before = {e.msgid for e in polib.pofile(str(committed))} if committed.exists() else set()
     subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "makemessages", "-l", "en", "--no-location",
