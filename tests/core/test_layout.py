@@ -57,3 +57,18 @@ def test_local_mailbox_shows_a_sent_message_and_refuses_path_tricks(client, sett
     assert "Activez votre compte" in page
     assert '<a href="http://x/activation/abc/"' in page
     assert client.get("/boite-locale/..%2Fsecret_key/").status_code == 404
+
+
+def test_browser_language_does_not_override_the_french_default(client):
+    html = client.get("/aide/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+
+    assert '<html lang="fr">' in html
+
+
+def test_an_unknown_language_cookie_falls_back_to_french(client):
+    client.cookies["ets_language"] = "de"
+
+    response = client.get("/aide/")
+
+    assert '<html lang="fr">' in response.content.decode()
+    assert response["Content-Language"] == "fr"
