@@ -56,8 +56,9 @@ def test_registration_step_2_rules_apply(signed_in, user):
 
     assert form_errors(response) == [
         "Ce champ est obligatoire.",
-        "Le n° de voie ne contient que des chiffres. Si votre numéro comporte « bis », « ter », "
-        "une lettre…, laissez ce champ vide et écrivez l'adresse complète dans « Libellé de voie ».",
+        "Le n° de voie ne contient que des chiffres. Si votre numéro comporte « bis », "
+        "« ter », une lettre…, laissez ce champ vide et écrivez l'adresse complète dans "
+        "« Libellé de voie ».",
         "Un code postal français comporte 5 chiffres.",
     ]
     html = page(response)

@@ -3,12 +3,16 @@ from eprocedures.audit.models import AuditEvent
 from .conftest import ANSWERS, form_errors, mails_to, page
 
 
+def number(region, digits):
+    return {"mobile_phone_region": region, "mobile_phone_number": digits}
+
+
 def test_right_answers_then_a_valid_mobile_number_change_it(signed_in, user):
     response = signed_in.post("/mes-informations/mobile/", ANSWERS)
     assert response["Location"] == "/mes-informations/mobile/nouveau-numero/"
 
     response = signed_in.post("/mes-informations/mobile/nouveau-numero/",
-                              {"mobile_phone_region": "FR", "mobile_phone_number": "07 45 12 34 56"})
+                              number("FR", "07 45 12 34 56"))
 
     assert response["Location"] == "/mes-informations/"
     user.refresh_from_db()
@@ -32,7 +36,7 @@ def test_wrong_answers_do_not_open_the_number_page(signed_in, user):
 
     assert form_errors(response) == ["Les réponses ne correspondent pas à vos questions secrètes."]
     response = signed_in.post("/mes-informations/mobile/nouveau-numero/",
-                              {"mobile_phone_region": "FR", "mobile_phone_number": "0745123456"})
+                              number("FR", "0745123456"))
     assert response["Location"] == "/mes-informations/mobile/"
     user.refresh_from_db()
     assert str(user.mobile_phone) == "+33612345678"
@@ -42,17 +46,17 @@ def test_the_number_is_validated_as_in_registration_step_1(signed_in, user):
     signed_in.post("/mes-informations/mobile/", ANSWERS)
     url = "/mes-informations/mobile/nouveau-numero/"
 
-    response = signed_in.post(url, {"mobile_phone_region": "FR", "mobile_phone_number": "6123"})
+    response = signed_in.post(url, number("FR", "6123"))
     assert form_errors(response) == [
         "Un numéro français doit comporter 9 chiffres après +33 (par exemple 6 12 34 56 78 ; "
         "le 0 initial est accepté)."
     ]
-    response = signed_in.post(url, {"mobile_phone_region": "FR", "mobile_phone_number": "0320000000"})
+    response = signed_in.post(url, number("FR", "0320000000"))
     assert form_errors(response) == ["Ce numéro n'est pas un numéro de téléphone mobile."]
-    response = signed_in.post(url, {"mobile_phone_region": "FR", "mobile_phone_number": "612345678"})
+    response = signed_in.post(url, number("FR", "612345678"))
     assert form_errors(response) == ["C'est déjà le numéro de téléphone mobile de votre compte."]
     # A foreign mobile number with its dial code.
-    response = signed_in.post(url, {"mobile_phone_region": "BE", "mobile_phone_number": "470 12 34 56"})
+    response = signed_in.post(url, number("BE", "470 12 34 56"))
     assert response["Location"] == "/mes-informations/"
     user.refresh_from_db()
     assert str(user.mobile_phone) == "+32470123456"
