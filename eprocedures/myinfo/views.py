@@ -52,6 +52,12 @@ LINK_MESSAGES = {
                            "ne peut pas être rattachée au vôtre."),
 }
 
+TITLES = {
+    "contact": _("Modifier mes coordonnées"),
+    "password": _("Modifier mon mot de passe"),
+    "secret_questions": _("Modifier mes questions secrètes"),
+}
+
 PURPOSES = {
     "email": {
         "title": _("Modifier mon adresse courriel"),
@@ -103,7 +109,7 @@ def contact(request):
             return redirect("myinfo:index")
     return render(request, "myinfo/contact.html", {
         "form": contact_form, "legal_form": legal_form, "phones": phones,
-        "show_legal": wants_legal,
+        "show_legal": wants_legal, "title": TITLES["contact"],
     })
 
 
@@ -133,21 +139,37 @@ def mobile_verify(request):
     return _verify(request, "mobile")
 
 
-@login_required
-def email_new(request):
-    if not flows.has_identifier_grant(request, "email"):
+def _new_identifier(request, purpose: str, form_class, save):
+    """The page of the new identifier, open only after the right secret answers."""
+    if not flows.has_identifier_grant(request, purpose):
         messages.info(request, MESSAGES["answer_first"])
-        return redirect("myinfo:email_verify")
-    form = NewEmailForm(request.user, request.POST if request.method == "POST" else None)
+        return redirect(f"myinfo:{purpose}_verify")
+    form = form_class(request.user, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        email = form.cleaned_data["email"]
-        flows.request_email_change(request, request.user, email)
-        messages.success(request, MESSAGES["email_link_sent"] % {
-            "email": email, "hours": settings.ETS_EMAIL_CHANGE_HOURS})
+        messages.success(request, save(form.cleaned_data))
         return redirect("myinfo:index")
     return render(request, "myinfo/identifier.html", {
-        "form": form, "title": PURPOSES["email"]["title"],
+        "form": form, "title": PURPOSES[purpose]["title"],
     })
+
+
+@login_required
+def email_new(request):
+    def save(data):
+        flows.request_email_change(request, request.user, data["email"])
+        return MESSAGES["email_link_sent"] % {
+            "email": data["email"], "hours": settings.ETS_EMAIL_CHANGE_HOURS}
+
+    return _new_identifier(request, "email", NewEmailForm, save)
+
+
+@login_required
+def mobile_new(request):
+    def save(data):
+        flows.change_mobile_phone(request, request.user, data["mobile_phone"])
+        return MESSAGES["mobile_changed"]
+
+    return _new_identifier(request, "mobile", NewMobileForm, save)
 
 
 @never_cache
@@ -167,21 +189,6 @@ def email_confirm(request, token):
 
 
 @login_required
-def mobile_new(request):
-    if not flows.has_identifier_grant(request, "mobile"):
-        messages.info(request, MESSAGES["answer_first"])
-        return redirect("myinfo:mobile_verify")
-    form = NewMobileForm(request.user, request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():
-        flows.change_mobile_phone(request, request.user, form.cleaned_data["mobile_phone"])
-        messages.success(request, MESSAGES["mobile_changed"])
-        return redirect("myinfo:index")
-    return render(request, "myinfo/identifier.html", {
-        "form": form, "title": PURPOSES["mobile"]["title"],
-    })
-
-
-@login_required
 def password(request):
     form = PasswordChangeForm(request.user, request,
                               request.POST if request.method == "POST" else None)
@@ -191,6 +198,7 @@ def password(request):
         return redirect("myinfo:index")
     return render(request, "myinfo/password.html", {
         "form": form, "rules": password_validation.password_validators_help_texts(),
+        "title": TITLES["password"],
     })
 
 
@@ -202,4 +210,6 @@ def secret_questions(request):
         flows.change_secret_questions(request, request.user, form.questions())
         messages.success(request, MESSAGES["questions_changed"])
         return redirect("myinfo:index")
-    return render(request, "myinfo/secret_questions.html", {"form": form})
+    return render(request, "myinfo/secret_questions.html", {
+        "form": form, "title": TITLES["secret_questions"],
+    })
