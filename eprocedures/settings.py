@@ -208,3 +208,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- myinfo ("Mes informations") ------------------------------------------------
+# Wrong secret answers or current passwords on the profile pages, per account and per
+# client address within the window, before those pages refuse further attempts.
+ETS_SECRET_ANSWER_MAX_FAILURES = env_int("ETS_SECRET_ANSWER_MAX_FAILURES", 5, minimum=1)
+ETS_SECRET_ANSWER_MAX_FAILURES_PER_IP = env_int(
+    "ETS_SECRET_ANSWER_MAX_FAILURES_PER_IP", 20, minimum=1)
+ETS_SECRET_ANSWER_WINDOW_MINUTES = env_int("ETS_SECRET_ANSWER_WINDOW_MINUTES", 15, minimum=1)
+# Time allowed, after both secret answers were right, to type the new identifier.
+ETS_IDENTIFIER_CHANGE_MINUTES = env_int("ETS_IDENTIFIER_CHANGE_MINUTES", 10, minimum=1)
+# Validity of the link that confirms a new e-mail address.
+ETS_EMAIL_CHANGE_HOURS = env_int("ETS_EMAIL_CHANGE_HOURS", 24, minimum=1)

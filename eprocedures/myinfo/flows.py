@@ -1,0 +1,302 @@
+"""The flows of "Mes informations": contact details and identifier changes.
+
+Identifiers (e-mail address, mobile number) change only after both secret
+questions are answered ("Ces questions vous seront posées si vous souhaitez
+modifier vos identifiants"); the password and the secret questions change only
+with the current password. Wrong answers and wrong current passwords share one
+pair of throttles (per account, per client address). Every change is audited
+and e-mailed to the owner as a security notice, in the same transaction.
+"""
+
+import enum
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from eprocedures.accounts import tokens
+from eprocedures.accounts.models import (
+    AdditionalPhone,
+    SecretAnswer,
+    User,
+    UserSession,
+    hash_secret_answer,
+    new_nonce,
+)
+from eprocedures.accounts.normalize import normalize_email
+from eprocedures.accounts.sessions import end_other_sessions
+from eprocedures.audit.services import record
+from eprocedures.lib.http import client_ip
+from eprocedures.lib.throttle import Throttle
+
+from . import emails
+from .models import PendingEmailChange
+
+GRANT_KEY = "ets_myinfo_grant"
+EMAIL_CHANGE_PURPOSE = "email-change"
+LEGAL_FIELDS = ("legal_name", "legal_form", "siren", "registration_number")
+
+
+# --- Verification: secret answers and current password -----------------------------
+
+
+def _window() -> int:
+    return settings.ETS_SECRET_ANSWER_WINDOW_MINUTES * 60
+
+
+def account_throttle() -> Throttle:
+    return Throttle("myinfo-verify-account", settings.ETS_SECRET_ANSWER_MAX_FAILURES, _window())
+
+
+def address_throttle() -> Throttle:
+    return Throttle(
+        "myinfo-verify-ip", settings.ETS_SECRET_ANSWER_MAX_FAILURES_PER_IP, _window()
+    )
+
+
+def verification_limited(request, user: User) -> bool:
+    """True while this account or this client address has used up its wrong attempts."""
+    return account_throttle().is_limited(str(user.pk)) or address_throttle().is_limited(
+        client_ip(request)
+    )
+
+
+def verification_failed(request, user: User, what: str) -> bool:
+    """Count and audit one wrong answer ("secret_answers") or password ("password").
+
+    Returns True when the limit is now reached; the owner is told once, at the
+    moment it is reached.
+    """
+    failures = account_throttle().hit(str(user.pk))
+    address_throttle().hit(client_ip(request))
+    record(request, "myinfo.verification_failed", user=user, success=False,
+           what=what, failures=failures)
+    if failures == settings.ETS_SECRET_ANSWER_MAX_FAILURES:
+        with transaction.atomic():
+            record(request, "myinfo.verification_throttled", user=user, success=False)
+            emails.send_verification_locked(user)
+    return verification_limited(request, user)
+
+
+def verification_succeeded(request, user: User, what: str) -> None:
+    account_throttle().reset(str(user.pk))
+    record(request, "myinfo.verification_succeeded", user=user, what=what)
+
+
+def secret_answers_of(user: User) -> list[SecretAnswer]:
+    return list(user.secret_answers.order_by("position")[:2])
+
+
+def grant_identifier_change(request, purpose: str) -> None:
+    """Both secret answers were right: the new identifier may now be typed, for a while."""
+    request.session[GRANT_KEY] = {"purpose": purpose, "at": int(time.time())}
+
+
+def has_identifier_grant(request, purpose: str) -> bool:
+    grant = request.session.get(GRANT_KEY) or {}
+    limit = settings.ETS_IDENTIFIER_CHANGE_MINUTES * 60
+    return grant.get("purpose") == purpose and time.time() - grant.get("at", 0) <= limit
+
+
+def _consume_grant(request) -> None:
+    request.session.pop(GRANT_KEY, None)
+
+
+# --- Contact details ------------------------------------------------------------------
+
+
+def update_contact_details(request, user: User, changed: list[str], phones: list) -> None:
+    """Save the contact details already set on ``user`` by the forms, and its other phones.
+
+    Legal-person data is cleared when the account no longer acts as a legal
+    person, and the company number that does not apply to the country is dropped.
+    """
+    if not user.is_legal_person:
+        for name in LEGAL_FIELDS:
+            setattr(user, name, "")
+    elif user.country == "FR":
+        user.registration_number = ""
+    else:
+        user.siren = ""
+    with transaction.atomic():
+        user.save()
+        before = [str(p.number) for p in user.additional_phones.all()]
+        after = [str(p) for p in phones]
+        if before != after:
+            user.additional_phones.all().delete()
+            AdditionalPhone.objects.bulk_create(
+                AdditionalPhone(user=user, number=number, position=i)
+                for i, number in enumerate(phones)
+            )
+            changed = [*changed, "additional_phones"]
+        record(request, "myinfo.contact_changed", user=user, fields=changed)
+        emails.send_contact_changed(user)
+
+
+# --- E-mail address --------------------------------------------------------------------
+
+
+def _email_change_state(user: User) -> str:
+    # The current address, the pending one and its nonce: a newer request, the change
+    # itself or any other change of the address kills the link.
+    pending = PendingEmailChange.objects.filter(user=user).first()
+    if pending is None:
+        return f"{user.email}|none"
+    return f"{user.email}|{pending.new_email}|{pending.nonce}"
+
+
+def make_email_change_token(user: User) -> str:
+    return tokens.make_token(EMAIL_CHANGE_PURPOSE, user, _email_change_state(user))
+
+
+def check_email_change_token(token: str) -> tokens.TokenCheck:
+    max_age = timedelta(hours=settings.ETS_EMAIL_CHANGE_HOURS)
+    return tokens.check_token(EMAIL_CHANGE_PURPOSE, token, max_age, _email_change_state)
+
+
+def address_taken(address: str, user: User) -> bool:
+    """Whether another account already uses this address (case-insensitive)."""
+    return User.objects.filter(email__iexact=normalize_email(address)).exclude(pk=user.pk).exists()
+
+
+def request_email_change(request, user: User, new_email: str) -> None:
+    """Send the confirmation link to the new address; the old address is told of the request.
+
+    When the new address already belongs to another account, no link is made: that
+    mailbox is told so instead, and the page shows the same answer as for a free
+    address, so that the portal never says which addresses have an account.
+    """
+    new_email = normalize_email(new_email)
+    _consume_grant(request)
+    with transaction.atomic():
+        emails.send_email_change_requested(user, new_email)
+        if address_taken(new_email, user):
+            PendingEmailChange.objects.filter(user=user).delete()
+            record(request, "myinfo.email_change_requested", user=user, success=False,
+                   reason="address_taken", new_email=new_email)
+            emails.send_email_address_taken(user, new_email)
+            return
+        PendingEmailChange.objects.update_or_create(
+            user=user, defaults={"new_email": new_email, "nonce": new_nonce()}
+        )
+        token = make_email_change_token(user)
+        link = settings.ETS_SITE_URL + reverse("myinfo:email_confirm", args=[token])
+        record(request, "myinfo.email_change_requested", user=user, new_email=new_email)
+        emails.send_email_change_link(user, new_email, link)
+
+
+class ChangeOutcome(enum.Enum):
+    CHANGED = "changed"
+    EXPIRED = "expired"
+    USED = "used"
+    INVALID = "invalid"
+    TAKEN = "taken"
+
+
+@dataclass(frozen=True)
+class EmailChangeResult:
+    outcome: ChangeOutcome
+    user: User | None = None
+    new_email: str = ""
+
+
+_STATUS_OUTCOME = {
+    tokens.TokenStatus.EXPIRED: ChangeOutcome.EXPIRED,
+    tokens.TokenStatus.USED: ChangeOutcome.USED,
+    tokens.TokenStatus.INVALID: ChangeOutcome.INVALID,
+}
+
+
+def pending_email_change(token: str) -> EmailChangeResult:
+    """What the link would change, without changing anything (the page shown on GET)."""
+    check = check_email_change_token(token)
+    if not check.ok:
+        return EmailChangeResult(_STATUS_OUTCOME[check.status], check.user)
+    pending = PendingEmailChange.objects.get(user=check.user)
+    return EmailChangeResult(ChangeOutcome.CHANGED, check.user, pending.new_email)
+
+
+def confirm_email_change(request, token: str) -> EmailChangeResult:
+    """Follow the link: the address changes, both addresses are told, the link dies."""
+    with transaction.atomic():
+        check = check_email_change_token(token)
+        if check.user is not None:
+            # Two clicks at once: the second waits here, then finds the link used.
+            User.objects.select_for_update().filter(pk=check.user.pk).first()
+            check = check_email_change_token(token)
+        if not check.ok:
+            record(request, "myinfo.email_change_link_refused", user=check.user, success=False,
+                   reason=check.status.value)
+            return EmailChangeResult(_STATUS_OUTCOME[check.status], check.user)
+        user = User.objects.get(pk=check.user.pk)
+        pending = PendingEmailChange.objects.get(user=user)
+        new_email, old_email = pending.new_email, user.email
+        pending.delete()
+        taken = address_taken(new_email, user)
+        if not taken:
+            user.email = new_email
+            try:
+                with transaction.atomic():
+                    user.save(update_fields=["email"])
+            except IntegrityError:  # registered between the check and the save
+                taken = True
+        if taken:
+            record(request, "myinfo.email_change_link_refused", user=user, success=False,
+                   reason="address_taken", new_email=new_email)
+            return EmailChangeResult(ChangeOutcome.TAKEN, user, new_email)
+        record(request, "myinfo.email_changed", user=user, old_email=old_email,
+               new_email=new_email)
+        emails.send_email_changed(user, old_email, new_email)
+    return EmailChangeResult(ChangeOutcome.CHANGED, user, new_email)
+
+
+# --- Mobile phone ----------------------------------------------------------------------
+
+
+def change_mobile_phone(request, user: User, number) -> None:
+    _consume_grant(request)
+    with transaction.atomic():
+        old = str(user.mobile_phone)
+        user.mobile_phone = number
+        user.save(update_fields=["mobile_phone"])
+        record(request, "myinfo.mobile_changed", user=user, old=old, new=str(number))
+        emails.send_mobile_changed(user)
+
+
+# --- Password and secret questions --------------------------------------------------------
+
+
+def change_password(request, user: User, password: str) -> int:
+    """Set the new password, end every other session, keep this one signed in.
+
+    Returns the number of other sessions ended.
+    """
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()  # records the password in the history (validators' password_changed)
+        old_key = request.session.session_key
+        ended = end_other_sessions(user, keep_session_key=old_key)
+        update_session_auth_hash(request, user)
+        # The session key was rotated: keep tracking this session under its new key.
+        UserSession.objects.filter(user=user, session_key=old_key).update(
+            session_key=request.session.session_key
+        )
+        record(request, "myinfo.password_changed", user=user, sessions_ended=ended)
+        emails.send_password_changed(user)
+    return ended
+
+
+def change_secret_questions(request, user: User, questions: list[tuple[str, str]]) -> None:
+    """Replace both questions and answers; answers are kept only as hashes."""
+    with transaction.atomic():
+        for position, (question, answer) in enumerate(questions, start=1):
+            SecretAnswer.objects.update_or_create(
+                user=user, position=position,
+                defaults={"question": question, "answer_hash": hash_secret_answer(answer)},
+            )
+        record(request, "myinfo.secret_questions_changed", user=user)
+        emails.send_secret_questions_changed(user)

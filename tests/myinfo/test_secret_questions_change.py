@@ -1,0 +1,56 @@
+from eprocedures.accounts.models import SecretAnswer
+from eprocedures.audit.models import AuditEvent
+
+from .conftest import PASSWORD, form_errors, mails_to, page
+
+URL = "/mes-informations/questions-secretes/"
+NEW = {"question_1": "first_pet", "answer_1": "Médor", "question_2": "first_car",
+       "answer_2": "Renault"}
+
+
+def test_the_page_shows_the_current_questions(signed_in):
+    html = page(signed_in.get(URL))
+
+    assert '<option value="mother_maiden_name" selected>' in html
+    assert '<option value="favourite_sport" selected>' in html
+    assert "Ces questions vous seront posées si vous souhaitez modifier vos identifiants." in html
+
+
+def test_the_current_password_is_required(signed_in, user):
+    response = signed_in.post(URL, {**NEW, "current_password": ""})
+    assert form_errors(response) == ["Ce champ est obligatoire."]
+
+    response = signed_in.post(URL, {**NEW, "current_password": "Faux;Mot2passe"})
+    assert form_errors(response) == ["Le mot de passe actuel est incorrect."]
+
+    answers = {a.position: a for a in SecretAnswer.objects.filter(user=user)}
+    assert answers[1].question == "mother_maiden_name"
+    assert answers[1].check_answer("Durand")
+    assert mails_to(user.email) == []
+
+
+def test_the_questions_change_with_the_current_password(signed_in, user):
+    response = signed_in.post(URL, {**NEW, "current_password": PASSWORD})
+
+    assert response["Location"] == "/mes-informations/"
+    answers = {a.position: a for a in SecretAnswer.objects.filter(user=user)}
+    assert (answers[1].question, answers[2].question) == ("first_pet", "first_car")
+    assert answers[1].check_answer("medor")  # folded like at registration
+    assert answers[2].check_answer("RENAULT")
+    assert "Médor" not in answers[1].answer_hash and "medor" not in answers[1].answer_hash
+    html = page(signed_in.get("/mes-informations/"))
+    assert "Vos questions secrètes ont été modifiées." in html
+    [notice] = mails_to(user.email)
+    assert notice.subject == "Vos questions secrètes ont été modifiées"
+    assert "Médor" not in notice.body_text
+    assert AuditEvent.objects.filter(event="myinfo.secret_questions_changed", user=user).exists()
+    # The new questions are the ones asked before an identifier change.
+    html = page(signed_in.get("/mes-informations/courriel/"))
+    assert "Nom de votre premier animal de compagnie" in html
+
+
+def test_the_two_questions_must_differ(signed_in):
+    response = signed_in.post(URL, {**NEW, "question_2": "first_pet",
+                                    "current_password": PASSWORD})
+
+    assert form_errors(response) == ["Choisissez deux questions différentes."]
