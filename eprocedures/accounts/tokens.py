@@ -85,8 +85,9 @@ def check_activation_token(token: str) -> TokenCheck:
 
 
 def _reset_state(user: User) -> str:
-    # The password hash changes with any new password, by whatever way it is set.
-    return f"{user.password}|{user.last_login}|{user.activated_at}"
+    # The password hash changes with any new password, by whatever way it is set;
+    # the address is part of it so that a link sent to a former address dies.
+    return f"{user.password}|{user.last_login}|{user.activated_at}|{user.email}"
 
 
 def make_reset_token(user: User) -> str:
