@@ -228,3 +228,5 @@ AUTHENTICATION_BACKENDS = [
     *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
     "eprocedures.smartcard.backends.SmartcardBackend",
 ]
+# Where `manage.py smartcard_refresh_crls` downloads the CRLs from (comma list of URLs).
+ETS_SMARTCARD_CRL_URLS = env_list("ETS_SMARTCARD_CRL_URLS", [])

@@ -197,6 +197,13 @@ def revocation_lists() -> list[x509.CertificateRevocationList]:
     return crls
 
 
+def crl_number(crl: x509.CertificateRevocationList) -> int:
+    try:
+        return crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    except x509.ExtensionNotFound:
+        return -1
+
+
 def crl_for(issuer: x509.Certificate, crls, when: datetime):
     """The freshest CRL signed by this issuer, and whether it is still current."""
     candidates = [
@@ -205,7 +212,7 @@ def crl_for(issuer: x509.Certificate, crls, when: datetime):
     ]
     if not candidates:
         return None, False
-    crl = max(candidates, key=lambda c: c.last_update_utc)
+    crl = max(candidates, key=lambda c: (c.last_update_utc, crl_number(c)))
     fresh = crl.next_update_utc is None or crl.next_update_utc >= when
     return crl, fresh
 
