@@ -86,7 +86,8 @@ class Authority:
             _name(holder), public_key,
             not_before or now - timedelta(days=1), not_after or now + timedelta(days=365),
         ).add_extension(_key_usage(signature=True), critical=True)
-        usage = ExtendedKeyUsageOID.CLIENT_AUTH if client_auth else ExtendedKeyUsageOID.EMAIL_PROTECTION
+        usage = (ExtendedKeyUsageOID.CLIENT_AUTH if client_auth
+                 else ExtendedKeyUsageOID.EMAIL_PROTECTION)
         builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
         if email:
             builder = builder.add_extension(
