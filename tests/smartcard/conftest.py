@@ -9,7 +9,9 @@ from django.utils import timezone
 
 from eprocedures.accounts.models import User
 from eprocedures.accounts.sessions import AUTH_AT, AUTH_METHOD
-from eprocedures.smartcard import pki, services
+from eprocedures.smartcard import pki, services, tlsfront
+
+from ..conftest import free_port
 
 
 class Pki:
@@ -87,11 +89,12 @@ def cert_meta(certificate, remote="127.0.0.1") -> dict:
 
 def make_user(email="paul.durand@example.fr", *, attorney=True, password="Motdepasse-2024",
               **fields) -> User:
-    defaults = dict(
-        first_name="Paul", last_name="Durand", civility="M", street_name="rue bleue",
-        postal_code="59000", city="Lille", mobile_phone="+33612345678",
-        is_attorney=attorney, is_active=True, activated_at=timezone.now(),
-    )
+    defaults = {
+        "first_name": "Paul", "last_name": "Durand", "civility": "M",
+        "street_name": "rue bleue", "postal_code": "59000", "city": "Lille",
+        "mobile_phone": "+33612345678", "is_attorney": attorney, "is_active": True,
+        "activated_at": timezone.now(),
+    }
     defaults.update(fields)
     return User.objects.create_user(email, password, **defaults)
 
@@ -124,3 +127,23 @@ def enrol(user, certificate):
         not_before=certificate.not_valid_before_utc,
         not_after=certificate.not_valid_after_utc,
     )
+
+
+@pytest.fixture
+def front(live_server, test_pki, tmp_path, settings):
+    """Debian's nginx on loopback (the shipped snippets), proxying to the live server."""
+    certificate, key = test_pki.ca.issue_server()
+    (tmp_path / "server.pem").write_bytes(pki.pem(certificate))
+    (tmp_path / "server-key.pem").write_bytes(pki.pem(key))
+    local = tlsfront.render(
+        tmp_path / "nginx", upstream=f"127.0.0.1:{live_server.thread.port}",
+        cert=tmp_path / "server.pem", key=tmp_path / "server-key.pem",
+        portal_port=free_port(), card_port=free_port(),
+    )
+    settings.ETS_SITE_URL = local.portal_url
+    settings.ETS_SMARTCARD_URL = local.card_url
+    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    process = tlsfront.start(local)
+    yield local
+    tlsfront.stop(process)

@@ -13,35 +13,15 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from eprocedures.smartcard import pki, tlsfront
+from eprocedures.smartcard import pki
 from eprocedures.smartcard.models import Smartcard
 
-from ..conftest import free_port
 from .conftest import enrol, make_user, sign_in_by_password
 
 pytestmark = pytest.mark.e2e
 
 CODE_RE = re.compile(r"\b([A-Z2-9]{5}-[A-Z2-9]{5})\b")
 LINK_RE = re.compile(r"(https://\S+/carte-a-puce/activer/[\w-]+/)")
-
-
-@pytest.fixture
-def front(live_server, test_pki, tmp_path, settings):
-    certificate, key = test_pki.ca.issue_server()
-    (tmp_path / "server.pem").write_bytes(pki.pem(certificate))
-    (tmp_path / "server-key.pem").write_bytes(pki.pem(key))
-    local = tlsfront.render(
-        tmp_path / "nginx", upstream=f"127.0.0.1:{live_server.thread.port}",
-        cert=tmp_path / "server.pem", key=tmp_path / "server-key.pem",
-        portal_port=free_port(), card_port=free_port(),
-    )
-    settings.ETS_SITE_URL = local.portal_url
-    settings.ETS_SMARTCARD_URL = local.card_url
-    settings.ALLOWED_HOSTS = ["localhost", "127.0.0.1"]
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    process = tlsfront.start(local)
-    yield local
-    tlsfront.stop(process)
 
 
 def card_files(test_pki, folder, holder="Paul Durand"):
