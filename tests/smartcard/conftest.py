@@ -147,3 +147,13 @@ def front(live_server, test_pki, tmp_path, settings):
     process = tlsfront.start(local)
     yield local
     tlsfront.stop(process)
+
+
+@pytest.fixture(autouse=True)
+def _french():
+    """A request in English leaves its language active in the thread: start each test in French."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")

@@ -173,3 +173,9 @@ def test_no_reminder_for_a_card_valid_longer(client, attorney, test_pki):
     enrol(attorney, certificate)
     response = client.get(LOGIN, **cert_meta(certificate))
     assert list(get_messages(response.wsgi_request)) == []
+
+
+def test_messages_are_translated(client, test_pki, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = refused(client.get(LOGIN, **cert_meta(test_pki.expired())), "expired")
+    assert "The certificate of this smartcard has expired." in page
