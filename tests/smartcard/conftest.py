@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from eprocedures.accounts.models import User
 from eprocedures.accounts.sessions import AUTH_AT, AUTH_METHOD
 from eprocedures.smartcard import pki, services, tlsfront
+from eprocedures.smartcard.models import Smartcard
 
 from ..conftest import free_port
 
@@ -115,8 +116,6 @@ def sign_in_by_password(client, user, *, minutes_ago=0):
 
 def enrol(user, certificate):
     """A card recorded directly, as a completed enrolment leaves it."""
-    from eprocedures.smartcard.models import Smartcard
-
     return Smartcard.objects.create(
         user=user,
         fingerprint=services.fingerprint(certificate),
@@ -152,8 +151,6 @@ def front(live_server, test_pki, tmp_path, settings):
 @pytest.fixture(autouse=True)
 def _french():
     """A request in English leaves its language active in the thread: start each test in French."""
-    from django.utils import translation
-
     translation.activate("fr")
     yield
     translation.activate("fr")

@@ -7,6 +7,7 @@ Chromium presents the card's certificate through Playwright's client_certificate
 
 import re
 import subprocess
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -123,8 +124,6 @@ def test_certificates_openssl_dislikes_still_reach_the_portals_explanation(
     front, test_pki, tmp_path, kind,
 ):
     """nginx does not answer its bare 400/495 page: the portal says what is wrong."""
-    from datetime import UTC, datetime, timedelta
-
     now = datetime.now(UTC)
     authority = test_pki.other_ca if kind == "wrong_issuer" else test_pki.ca
     dates = ({"not_before": now - timedelta(days=30), "not_after": now - timedelta(days=1)}

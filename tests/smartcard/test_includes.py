@@ -3,6 +3,7 @@
 import html
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,8 +39,6 @@ def test_line_of_a_non_professional_account_has_no_add_button(db, rf):
 
 
 def test_login_tab_links_to_the_certificate_front(rf, settings):
-    from django.contrib.auth.models import AnonymousUser
-
     settings.ETS_SMARTCARD_URL = "https://carte.portail.example"
     page = render("smartcard/login_tab.html", AnonymousUser(), rf)
     assert 'href="https://carte.portail.example/carte-a-puce/connexion/"' in page

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth import authenticate
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from eprocedures.accounts.sessions import AUTH_METHOD
 from eprocedures.audit.models import AuditEvent
 from eprocedures.outbox.models import OutgoingEmail
 from eprocedures.smartcard.flows import SIGNIN_THROTTLE
+from eprocedures.smartcard.services import CertCheck, CertStatus
 
 from .conftest import cert_meta, enrol, make_user, text
 
@@ -130,10 +132,6 @@ def test_an_account_not_activated_is_refused(client, test_pki):
 
 
 def test_the_backend_refuses_an_unverified_check(attorney, test_pki, rf):
-    from django.contrib.auth import authenticate
-
-    from eprocedures.smartcard.services import CertCheck, CertStatus
-
     certificate = test_pki.card()
     enrol(attorney, certificate)
     request = rf.get("/")

@@ -8,6 +8,8 @@ from django.test import RequestFactory
 
 from eprocedures.smartcard import services
 from eprocedures.smartcard.checks import check_ca_bundle
+from eprocedures.smartcard.management.commands import smartcard_refresh_crls as command
+from eprocedures.smartcard.pki import Authority, pem
 from eprocedures.smartcard.services import CertStatus
 
 from .conftest import cert_meta
@@ -47,8 +49,6 @@ def test_wrong_issuer(test_pki):
 
 def test_a_self_signed_copy_of_the_ca_name_is_untrusted(test_pki):
     # Same issuer name as the accepted CA, but another key: the signature decides.
-    from eprocedures.smartcard.pki import Authority
-
     impostor = Authority.create("Autorité de test")
     check = services.verify(impostor.issue_card("Paul Durand")[0])
     assert check.status is CertStatus.UNTRUSTED_ISSUER
@@ -90,9 +90,7 @@ def test_missing_crl_is_accepted_when_the_setting_says_so(test_pki, settings):
 def test_a_crl_signed_by_another_ca_is_ignored(test_pki):
     certificate = test_pki.card()
     forged = test_pki.other_ca.crl([certificate])
-    # Same file name pattern, wrong signer: it neither revokes nor counts as current.
-    from eprocedures.smartcard.pki import pem
-
+    # Wrong signer: it neither revokes nor counts as current.
     for path in test_pki.crl_dir.iterdir():
         path.unlink()
     (test_pki.crl_dir / "forged.crl").write_bytes(pem(forged))
@@ -129,8 +127,6 @@ def test_forged_header_from_an_untrusted_address_is_ignored(test_pki):
 
 
 def test_the_wsgi_server_environ_key_is_believed(test_pki, settings):
-    from eprocedures.smartcard.pki import pem
-
     settings.ETS_TRUSTED_PROXIES = []
     certificate = test_pki.card()
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.2")
@@ -145,9 +141,6 @@ def test_empty_and_garbage_headers_mean_no_certificate(test_pki):
 
 
 def test_refresh_crls_command_downloads_and_checks_signatures(test_pki, tmp_path, monkeypatch):
-    from eprocedures.smartcard.management.commands import smartcard_refresh_crls as command
-    from eprocedures.smartcard.pki import pem
-
     certificate = test_pki.card()
     fresh = test_pki.ca.crl([certificate])
     forged = test_pki.other_ca.crl([])
