@@ -61,3 +61,8 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) node_modules
+
+## make tls-demo: the portal over TLS behind a local nginx, with a demo CA and card (docs/smartcard.md).
+.PHONY: tls-demo
+tls-demo: install system-deps
+	PY=$(BIN)/python scripts/smartcard-tls-demo.sh

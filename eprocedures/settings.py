@@ -220,3 +220,26 @@ ETS_SECRET_ANSWER_WINDOW_MINUTES = env_int("ETS_SECRET_ANSWER_WINDOW_MINUTES", 1
 ETS_IDENTIFIER_CHANGE_MINUTES = env_int("ETS_IDENTIFIER_CHANGE_MINUTES", 10, minimum=1)
 # Validity of the link that confirms a new e-mail address.
 ETS_EMAIL_CHANGE_HOURS = env_int("ETS_EMAIL_CHANGE_HOURS", 24, minimum=1)
+
+# --- smartcard (client-certificate sign-in) -----------------------------------------
+# CRLs of the issuers of ETS_SMARTCARD_CA_FILE (PEM or DER, refreshed by
+# `manage.py smartcard_refresh_crls`); without a current one, cards are refused.
+ETS_SMARTCARD_CRL_DIR = env_str("ETS_SMARTCARD_CRL_DIR", str(DATA_DIR / "smartcard" / "crl"))
+ETS_SMARTCARD_CRL_REQUIRED = env_bool("ETS_SMARTCARD_CRL_REQUIRED", True)
+# Header in which the TLS front passes the URL-encoded PEM ($ssl_client_escaped_cert).
+ETS_SMARTCARD_CERT_HEADER = env_str("ETS_SMARTCARD_CERT_HEADER", "X-SSL-Client-Cert")
+# Public address of the client-certificate front (the "Activer" page and card sign-in).
+ETS_SMARTCARD_URL = env_str("ETS_SMARTCARD_URL", ETS_SITE_URL).rstrip("/")
+ETS_SMARTCARD_OPEN_TO_ALL = env_bool("ETS_SMARTCARD_OPEN_TO_ALL", False)
+ETS_SMARTCARD_REAUTH_MINUTES = env_int("ETS_SMARTCARD_REAUTH_MINUTES", 15, minimum=1)
+ETS_SMARTCARD_CODE_MINUTES = env_int("ETS_SMARTCARD_CODE_MINUTES", 60, minimum=1)
+ETS_SMARTCARD_CODE_ATTEMPTS = env_int("ETS_SMARTCARD_CODE_ATTEMPTS", 5, minimum=1)
+ETS_SMARTCARD_MAX_CARDS = env_int("ETS_SMARTCARD_MAX_CARDS", 5, minimum=0)  # 0: no cap
+ETS_SMARTCARD_REMINDER_DAYS = env_int("ETS_SMARTCARD_REMINDER_DAYS", 30, minimum=0)
+# ModelBackend stays first; the card backend only accepts a verified certificate.
+AUTHENTICATION_BACKENDS = [
+    *globals().get("AUTHENTICATION_BACKENDS", ["django.contrib.auth.backends.ModelBackend"]),
+    "eprocedures.smartcard.backends.SmartcardBackend",
+]
+# Where `manage.py smartcard_refresh_crls` downloads the CRLs from (comma list of URLs).
+ETS_SMARTCARD_CRL_URLS = env_list("ETS_SMARTCARD_CRL_URLS", [])

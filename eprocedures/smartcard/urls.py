@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "smartcard"
-urlpatterns: list = []
+urlpatterns = [
+    path("carte-a-puce/ajouter/", views.add, name="add"),
+    path("carte-a-puce/<int:pk>/retirer/", views.remove, name="remove"),
+    # Served behind the client-certificate front (deploy/nginx-smartcard.conf):
+    path("carte-a-puce/activer/<str:link_id>/", views.activate, name="activate"),
+    path("carte-a-puce/connexion/", views.login, name="login"),
+]

@@ -1,0 +1,79 @@
+"""Download the CRLs of the accepted card issuers into ETS_SMARTCARD_CRL_DIR (run from cron)."""
+
+import hashlib
+import os
+import tempfile
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from eprocedures.smartcard import services
+
+
+def fetch(url: str, timeout: int) -> bytes:
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"only http(s) URLs are fetched, not {url!r}")
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (scheme checked)
+        return response.read(50 * 1024 * 1024)
+
+
+def file_name(issuer) -> str:
+    digest = hashlib.sha256(issuer.public_bytes(serialization.Encoding.DER)).hexdigest()
+    return f"{digest[:24]}.crl"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".crl-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    os.replace(temporary, path)
+
+
+class Command(BaseCommand):
+    help = (
+        "Fetch the CRLs of ETS_SMARTCARD_CRL_URLS (and --url), keep those signed by an issuer "
+        "of ETS_SMARTCARD_CA_FILE and newer than the copy in ETS_SMARTCARD_CRL_DIR. Exits "
+        "non-zero when a download fails or an issuer is left without a current CRL."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--url", action="append", default=[], help="a CRL URL (repeatable)")
+        parser.add_argument("--timeout", type=int, default=30)
+
+    def handle(self, *args, url, timeout, **options):
+        anchors = services.load_pem_bundle(settings.ETS_SMARTCARD_CA_FILE)
+        folder = Path(settings.ETS_SMARTCARD_CRL_DIR)
+        folder.mkdir(parents=True, exist_ok=True)
+        failures = []
+        for source in [*settings.ETS_SMARTCARD_CRL_URLS, *url]:
+            try:
+                crl = services.load_crl(fetch(source, timeout))
+            except Exception as exc:  # network errors and parse errors alike
+                failures.append(f"{source}: {exc}")
+                continue
+            issuer = next((a for a in anchors if crl.issuer == a.subject
+                           and crl.is_signature_valid(a.public_key())), None)
+            if issuer is None:
+                failures.append(f"{source}: not signed by an accepted issuer")
+                continue
+            current, _fresh = services.crl_for(issuer, services.revocation_lists(),
+                                               datetime.now(UTC))
+            if current is not None and services.crl_number(crl) < services.crl_number(current):
+                failures.append(f"{source}: older than the CRL already kept (refused)")
+                continue
+            target = folder / file_name(issuer)
+            write_atomically(target, crl.public_bytes(serialization.Encoding.DER))
+            if options["verbosity"]:
+                self.stdout.write(f"{source} → {target}")
+        now = datetime.now(UTC)
+        crls = services.revocation_lists()
+        for anchor in anchors:
+            _crl, fresh = services.crl_for(anchor, crls, now)
+            if not fresh:
+                failures.append(f"no current CRL for {anchor.subject.rfc4514_string()}")
+        if failures:
+            raise CommandError("\n".join(failures))

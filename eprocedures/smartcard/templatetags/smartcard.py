@@ -1,0 +1,18 @@
+from django import template
+from django.conf import settings
+from django.urls import reverse
+
+from eprocedures.smartcard import flows
+
+register = template.Library()
+
+
+@register.filter
+def can_add_smartcard(user) -> bool:
+    return flows.enrolment_refusal(user) is None
+
+
+@register.simple_tag
+def smartcard_url(name: str, *args) -> str:
+    """An absolute URL on the client-certificate front (ETS_SMARTCARD_URL)."""
+    return settings.ETS_SMARTCARD_URL + reverse(name, args=args)

@@ -1,0 +1,269 @@
+"""Adding a card from "Mes informations": request, e-mailed code, "Activer" page, removal."""
+
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from eprocedures.audit.models import AuditEvent
+from eprocedures.outbox.models import OutgoingEmail
+from eprocedures.smartcard.flows import CODE_THROTTLE
+from eprocedures.smartcard.models import Enrolment, Smartcard
+from eprocedures.smartcard.services import fingerprint
+
+from .conftest import cert_meta, enrol, make_user, sign_in_by_password, text
+
+pytestmark = pytest.mark.django_db
+
+ADD = reverse("smartcard:add")
+CODE_RE = re.compile(r"\b([A-Z2-9]{5}-[A-Z2-9]{5})\b")
+LINK_RE = re.compile(r"(http\S+/carte-a-puce/activer/[\w-]+/)")
+
+
+def request_code(client, user):
+    sign_in_by_password(client, user)
+    response = client.post(ADD)
+    assert response.status_code == 302
+    mail = OutgoingEmail.objects.filter(to=user.email, kind="activation_code").latest("id")
+    link = urlsplit(LINK_RE.search(mail.body_text).group(1)).path
+    return link, CODE_RE.search(mail.body_text).group(1)
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get(ADD)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("signin:login"))
+
+
+def test_only_professional_accounts_may_add_a_card(client):
+    user = make_user(attorney=False)
+    sign_in_by_password(client, user)
+    response = client.get(ADD)
+    assert response.status_code == 403
+    assert "La connexion par carte à puce est réservée aux mandataires habilités" in (
+        text(response))
+    assert client.post(ADD).status_code == 403
+    assert not Enrolment.objects.exists()
+
+
+def test_a_setting_opens_cards_to_every_account(client, settings):
+    settings.ETS_SMARTCARD_OPEN_TO_ALL = True
+    user = make_user(attorney=False)
+    sign_in_by_password(client, user)
+    assert client.post(ADD).status_code == 302
+    assert Enrolment.objects.filter(user=user).count() == 1
+
+
+def test_recent_sign_in_sends_the_code_by_email(client, attorney):
+    sign_in_by_password(client, attorney)
+    response = client.post(ADD, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("myinfo:index")
+    assert ("Un courriel contenant le lien « Activer » et votre code d'activation vient de vous "
+            "être envoyé.") in text(response)
+    [mail] = OutgoingEmail.objects.filter(to=attorney.email)
+    assert mail.subject == "INPI : activez votre carte à puce"
+    code = CODE_RE.search(mail.body_text).group(1)
+    enrolment = Enrolment.objects.get(user=attorney)
+    # The code exists only in the e-mail: the table keeps a keyed hash.
+    assert code not in enrolment.code_hash and code.replace("-", "") not in enrolment.code_hash
+    assert f"/carte-a-puce/activer/{enrolment.link_id}/" in mail.body_text
+    assert AuditEvent.objects.filter(event="smartcard.enrolment_requested", user=attorney).exists()
+
+
+def test_an_old_sign_in_must_re_enter_the_password(client, attorney):
+    sign_in_by_password(client, attorney, minutes_ago=16)
+    page = text(client.get(ADD))
+    assert 'autocomplete="current-password"' in page
+    response = client.post(ADD, {"password": "wrong"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"password": ["Mot de passe incorrect."]}
+    assert not Enrolment.objects.exists()
+    response = client.post(ADD, {"password": "Motdepasse-2024"})
+    assert response.status_code == 302
+    assert Enrolment.objects.filter(user=attorney).count() == 1
+
+
+def test_re_entering_the_password_is_throttled(client, attorney):
+    sign_in_by_password(client, attorney, minutes_ago=60)
+    for _ in range(5):
+        client.post(ADD, {"password": "wrong"})
+    response = client.post(ADD, {"password": "Motdepasse-2024"})
+    assert response.context["form"].errors == {
+        "password": ["Trop de tentatives. Réessayez dans quelques minutes."]}
+    assert not Enrolment.objects.exists()
+
+
+def test_activation_records_the_card(client, attorney, test_pki):
+    link, code = request_code(client, attorney)
+    certificate = test_pki.card("Paul Durand")
+    client.logout()  # the "Activer" page does not need the portal's session
+    page = text(client.get(link, **cert_meta(certificate)))
+    assert "CN=Paul Durand" in page
+    response = client.post(link, {"code": code.lower()}, **cert_meta(certificate))
+    assert response.status_code == 200
+    assert ("Félicitations ! Votre carte à puce est enregistrée. Vous pouvez désormais vous "
+            "connecter avec elle depuis l'onglet « Carte à puce ».") in text(response)
+    card = Smartcard.objects.get(user=attorney)
+    assert card.fingerprint == fingerprint(certificate)
+    assert card.holder == "Paul Durand"
+    assert card.subject == "CN=Paul Durand,C=FR"
+    assert card.issuer == "CN=Autorité de test,O=eprocedures,C=FR"
+    assert card.serial == format(certificate.serial_number, "x")
+    assert card.not_after == certificate.not_valid_after_utc
+    assert card.not_before == certificate.not_valid_before_utc
+    assert Enrolment.objects.get().used_at is not None
+    assert AuditEvent.objects.filter(event="smartcard.enrolled", user=attorney).exists()
+    notice = OutgoingEmail.objects.get(kind="card_added")
+    assert notice.subject == "INPI : une carte à puce a été ajoutée à votre compte"
+    assert "La carte à puce de Paul Durand" in notice.body_text
+
+
+def test_the_code_is_single_use(client, attorney, test_pki):
+    link, code = request_code(client, attorney)
+    certificate = test_pki.card()
+    client.post(link, {"code": code}, **cert_meta(certificate))
+    response = client.post(link, {"code": code}, **cert_meta(test_pki.card("Autre carte")))
+    assert response.status_code == 410
+    assert ("Ce lien d'activation n'est plus valable. Demandez-en un nouveau depuis "
+            "« Mes informations ».") in text(response)
+    assert Smartcard.objects.count() == 1
+
+
+def test_the_code_expires(client, attorney, test_pki):
+    link, code = request_code(client, attorney)
+    Enrolment.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.post(link, {"code": code}, **cert_meta(test_pki.card()))
+    assert response.status_code == 410
+    assert ("Ce lien d'activation a expiré. Demandez-en un nouveau depuis « Mes informations »."
+            in text(response))
+    assert not Smartcard.objects.exists()
+
+
+def test_a_new_request_replaces_the_previous_code(client, attorney, test_pki):
+    old_link, old_code = request_code(client, attorney)
+    request_code(client, attorney)
+    response = client.post(old_link, {"code": old_code}, **cert_meta(test_pki.card()))
+    assert response.status_code == 410
+    assert not Smartcard.objects.exists()
+
+
+def test_wrong_codes_are_counted_then_the_link_dies(client, attorney, test_pki):
+    link, code = request_code(client, attorney)
+    certificate = test_pki.card()
+    for attempt in range(1, 5):
+        response = client.post(link, {"code": "AAAAA-AAAAA"}, **cert_meta(certificate))
+        assert response.context["form"].errors == {
+            "code": ["Ce code d'activation n'est pas valide."]}
+        assert Enrolment.objects.get().failed_attempts == attempt
+    response = client.post(link, {"code": "AAAAA-AAAAA"}, **cert_meta(certificate))
+    assert response.context["form"].errors == {"__all__": [
+        "Trop de codes erronés : ce lien d'activation n'est plus valable. Demandez-en un "
+        "nouveau depuis « Mes informations »."]}
+    # Even the right code is refused now.
+    response = client.post(link, {"code": code}, **cert_meta(certificate))
+    assert response.status_code == 410
+    assert not Smartcard.objects.exists()
+    assert AuditEvent.objects.filter(event="smartcard.enrolment_failed").count() == 5
+
+
+def test_wrong_codes_are_throttled_per_address_across_links(client, test_pki):
+    certificate = test_pki.card()
+    for n in range(CODE_THROTTLE.limit // 4):
+        user = make_user(f"user{n}@example.fr")
+        link, _code = request_code(client, user)
+        for _ in range(4):
+            client.post(link, {"code": "AAAAA-AAAAA"}, **cert_meta(certificate))
+    user = make_user("last@example.fr")
+    link, code = request_code(client, user)
+    response = client.post(link, {"code": code}, **cert_meta(certificate))
+    assert response.context["form"].errors == {
+        "__all__": ["Trop de tentatives. Réessayez dans quelques minutes."]}
+    assert not Smartcard.objects.exists()
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    ("none", "Aucun certificat n'a été présenté."),
+    ("expired", "Le certificat de cette carte à puce a expiré."),
+    ("not_yet_valid", "Le certificat de cette carte à puce n'est pas encore valide."),
+    ("wrong_issuer",
+     "Le certificat de cette carte à puce n'a pas été délivré par une autorité reconnue."),
+    ("revoked", "Le certificat de cette carte à puce a été révoqué."),
+    ("no_client_auth", "Ce certificat ne permet pas l'authentification"),
+])
+def test_activation_refuses_a_bad_certificate(client, attorney, test_pki, kind, message):
+    link, code = request_code(client, attorney)
+    certificate = {
+        "none": lambda: None,
+        "expired": test_pki.expired,
+        "not_yet_valid": test_pki.not_yet_valid,
+        "wrong_issuer": test_pki.wrong_issuer,
+        "revoked": test_pki.card,
+        "no_client_auth": test_pki.without_client_auth,
+    }[kind]()
+    if kind == "revoked":
+        test_pki.revoke(certificate)
+    response = client.post(link, {"code": code}, **cert_meta(certificate))
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["__all__"]
+    assert error.startswith(message)
+    assert not Smartcard.objects.exists()
+    # The code was right: it stays usable with the right certificate.
+    response = client.post(link, {"code": code}, **cert_meta(test_pki.card()))
+    assert Smartcard.objects.filter(user=attorney).count() == 1
+
+
+def test_a_forged_certificate_header_does_not_enrol(client, attorney, test_pki):
+    link, code = request_code(client, attorney)
+    response = client.post(link, {"code": code}, **cert_meta(test_pki.card(), remote="192.0.2.9"))
+    assert response.status_code == 400
+    [error] = response.context["form"].errors["__all__"]
+    assert error.startswith("Aucun certificat n'a été présenté.")
+    assert not Smartcard.objects.exists()
+
+
+def test_a_certificate_enrolled_on_another_account_is_refused(client, attorney, test_pki):
+    certificate = test_pki.card()
+    enrol(make_user("other@example.fr"), certificate)
+    link, code = request_code(client, attorney)
+    response = client.post(link, {"code": code}, **cert_meta(certificate))
+    assert response.context["form"].errors == {
+        "__all__": ["Ce certificat est déjà enregistré sur un autre compte."]}
+    assert not Smartcard.objects.filter(user=attorney).exists()
+
+
+def test_several_cards_up_to_the_cap(client, attorney, test_pki, settings):
+    settings.ETS_SMARTCARD_MAX_CARDS = 2
+    for holder in ("Carte 1", "Carte 2"):
+        link, code = request_code(client, attorney)
+        client.post(link, {"code": code}, **cert_meta(test_pki.card(holder)))
+    assert attorney.smartcards.count() == 2
+    response = client.get(ADD)
+    assert response.status_code == 403
+    assert "Vous avez atteint le nombre maximal de cartes à puce" in text(response)
+
+
+def test_unknown_link_is_404(client):
+    assert client.get(reverse("smartcard:activate", args=["nope"])).status_code == 404
+
+
+def test_removal(client, attorney, test_pki):
+    card = enrol(attorney, test_pki.card())
+    sign_in_by_password(client, attorney)
+    url = reverse("smartcard:remove", args=[card.pk])
+    assert "Retirer la carte à puce de Paul Durand" in text(client.get(url))
+    response = client.post(url, follow=True)
+    assert "La carte à puce a été retirée de votre compte." in text(response)
+    assert not Smartcard.objects.exists()
+    assert AuditEvent.objects.filter(event="smartcard.removed", user=attorney).exists()
+    notice = OutgoingEmail.objects.get(kind="card_removed")
+    assert notice.subject == "INPI : une carte à puce a été retirée de votre compte"
+
+
+def test_nobody_removes_the_card_of_another_account(client, attorney, test_pki):
+    card = enrol(make_user("other@example.fr"), test_pki.card())
+    sign_in_by_password(client, attorney)
+    assert client.post(reverse("smartcard:remove", args=[card.pk])).status_code == 404
+    assert Smartcard.objects.count() == 1
