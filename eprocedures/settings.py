@@ -207,3 +207,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Address book (addressbook) ---------------------------------------------------
+# Largest CSV file "Importer" accepts, in bytes (2 MiB: some 15,000 contacts).
+ETS_ADDRESSBOOK_MAX_IMPORT_BYTES = env_int("ETS_ADDRESSBOOK_MAX_IMPORT_BYTES", 2 * 1024 * 1024,
+                                           minimum=1024)
+ETS_ADDRESSBOOK_PAGE_SIZE = env_int("ETS_ADDRESSBOOK_PAGE_SIZE", 25, minimum=1)
