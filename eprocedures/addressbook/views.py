@@ -40,7 +40,8 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None, owner=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = ContactForm(data, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Le contact a été ajouté à votre carnet d'adresses."))
@@ -52,7 +53,8 @@ def contact_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _own_contact(request, pk)
-    form = ContactForm(request.POST or None, instance=contact, owner=request.user)
+    data = request.POST if request.method == "POST" else None
+    form = ContactForm(data, instance=contact, owner=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Le contact a été modifié."))
@@ -88,7 +90,10 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_contacts(request: HttpRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+    else:
+        form = ImportForm()
     context = {"form": form, "row_errors": []}
     if request.method != "POST" or not form.is_valid():
         return render(request, "addressbook/import.html", context)

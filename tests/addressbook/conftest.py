@@ -67,11 +67,10 @@ def add_contact(owner, **fields) -> Contact:
 
 def csv_bytes(*rows, header=None, delimiter=";", bom=True) -> bytes:
     """A file as a user would upload it: the header then one line per row of cells."""
-    lines = [delimiter.join(header or HEADER)]
+    header = header or HEADER
+    lines = [delimiter.join(header)]
     for cells in rows:
-        full = {name: "" for name in HEADER}
-        full.update(cells)
-        lines.append(delimiter.join(full[name] for name in (header or HEADER)))
+        lines.append(delimiter.join(cells.get(name, "") for name in header))
     text = "\r\n".join(lines) + "\r\n"
     return ("\ufeff" if bom else "").encode() + text.encode()
 
