@@ -13,6 +13,7 @@ from eprocedures.accounts.normalize import normalize_email
 from eprocedures.lib.formfields import PhoneField
 
 from .models import CONTACT_FIELDS, Contact, Kind
+from .phones import E164Number
 
 MESSAGES = {
     "duplicate": _("Ce contact existe déjà dans votre carnet d'adresses."),
@@ -29,6 +30,11 @@ FIELDS_OF_KIND = {
     Kind.NATURAL: ("civility", "last_name", "first_name"),
     Kind.LEGAL: ("legal_name", "legal_form", "siren", "registration_number"),
 }
+
+
+def _stored(number):
+    """What the model stores for a cleaned phone: "" when none (the columns are NOT NULL)."""
+    return E164Number.of(number) if number else ""
 
 
 class ContactForm(ContactDetailsForm):
@@ -109,10 +115,10 @@ class ContactForm(ContactDetailsForm):
         return normalize_email(self.cleaned_data["email"])
 
     def clean_phone(self):
-        return self.cleaned_data["phone"] or ""  # the columns are NOT NULL, "" when none
+        return _stored(self.cleaned_data["phone"])
 
     def clean_mobile_phone(self):
-        return self.cleaned_data["mobile_phone"] or ""
+        return _stored(self.cleaned_data["mobile_phone"])
 
     def clean_siren(self):
         if self.selected_kind != Kind.LEGAL:

@@ -39,6 +39,13 @@ CONTACT_FIELDS = [
 ]
 
 
+def _fold(value: str) -> str:
+    """accounts.normalize.fold, with a shortcut for ASCII text (no accents to remove)."""
+    if value.isascii():
+        return " ".join(value.lower().split())
+    return fold(value)
+
+
 def identity_key_of(contact) -> str:
     """The rule for "identical contacts": every field equal once normalised.
 
@@ -49,7 +56,7 @@ def identity_key_of(contact) -> str:
     parts = []
     for name in CONTACT_FIELDS:
         value = getattr(contact, name)
-        parts.append(fold(str(value)) if value else "")
+        parts.append(_fold(str(value)) if value else "")
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
@@ -133,8 +140,8 @@ class Contact(models.Model):
 
     def refresh_derived(self) -> None:
         """Compute the sort name, the search text and the identity key from the fields."""
-        self.sort_name = fold(self.display_name)[:200]
-        self.search_text = fold(" ".join(
+        self.sort_name = _fold(self.display_name)[:200]
+        self.search_text = _fold(" ".join(
             str(v) for v in (self.last_name, self.first_name, self.legal_name, self.city,
                              self.email) if v
         ))

@@ -90,10 +90,7 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_contacts(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-    else:
-        form = ImportForm()
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     context = {"form": form, "row_errors": []}
     if request.method != "POST" or not form.is_valid():
         return render(request, "addressbook/import.html", context)

@@ -100,7 +100,8 @@ def test_address_rules_are_those_of_registration(signed_in):
 
 
 def test_phone_rules_are_those_of_registration(signed_in):
-    response = signed_in.post(ADD, natural(phone_number="12345", mobile_phone_number="01 45 67 89 01"))
+    response = signed_in.post(ADD, natural(phone_number="12345",
+                                           mobile_phone_number="01 45 67 89 01"))
 
     assert errors_of(response, "phone") == [
         "Un numéro français doit comporter 9 chiffres après +33 (par exemple 6 12 34 56 78 ; "

@@ -109,7 +109,7 @@ def test_an_empty_file_is_refused(signed_in, content):
 @pytest.mark.parametrize("content", [
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
     b"PK\x03\x04\x14\x00\x06\x00",  # an .xlsx is a zip file
-    "Type;Nom\r\nphysique;Du\x01pont\r\n".encode(),
+    b"Type;Nom\r\nphysique;Du\x01pont\r\n",
     b"\xff\xfe" + "Type;Nom".encode("utf-16-le"),
 ])
 def test_a_binary_file_is_refused(signed_in, content):
@@ -149,7 +149,7 @@ def test_a_wrong_header_is_refused_with_what_is_missing_and_unknown(signed_in):
 
 
 def test_a_file_without_header_is_refused(signed_in):
-    content = "physique;Mme;Martin;Claire\r\n".encode()
+    content = b"physique;Mme;Martin;Claire\r\n"
     response = upload(signed_in, content)
     assert file_errors(response)[0].startswith(
         "La première ligne du fichier n'est pas l'en-tête du carnet d'adresses.")
