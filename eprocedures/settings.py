@@ -243,3 +243,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Where `manage.py smartcard_refresh_crls` downloads the CRLs from (comma list of URLs).
 ETS_SMARTCARD_CRL_URLS = env_list("ETS_SMARTCARD_CRL_URLS", [])
+
+# --- Address book (addressbook) ---------------------------------------------------
+# Largest CSV file "Importer" accepts, in bytes (2 MiB: some 15,000 contacts).
+ETS_ADDRESSBOOK_MAX_IMPORT_BYTES = env_int("ETS_ADDRESSBOOK_MAX_IMPORT_BYTES", 2 * 1024 * 1024,
+                                           minimum=1024)
+ETS_ADDRESSBOOK_PAGE_SIZE = env_int("ETS_ADDRESSBOOK_PAGE_SIZE", 25, minimum=1)

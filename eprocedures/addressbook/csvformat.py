@@ -1,0 +1,277 @@
+"""The CSV format of the address book (documented in docs/addressbook-csv.md).
+
+Export: UTF-8 with a BOM (so that spreadsheets guess the encoding), ``;`` as the
+separator (French spreadsheets' default), CRLF line ends, one header row of
+French column names. Import: the same, with ``;`` or ``,``, with or without BOM.
+
+Formula injection: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is run as a formula by spreadsheets. The export prefixes such a
+cell with a single quote, and also a cell that already starts with a single
+quote, so that the import can remove exactly one leading quote before any of
+those characters and give back the stored value.
+"""
+
+import codecs
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import phonenumbers
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from eprocedures.accounts.forms import STREET_TYPES
+from eprocedures.accounts.normalize import fold
+
+from .models import Contact, Kind
+
+# (form field, column name): the order of the export, fixed and in French whatever
+# the user's language, so that one file serves every user.
+COLUMNS = [
+    ("kind", "Type"),
+    ("civility", "Civilité"),
+    ("last_name", "Nom"),
+    ("first_name", "Prénom"),
+    ("legal_name", "Dénomination"),
+    ("legal_form", "Forme juridique"),
+    ("siren", "SIREN"),
+    ("registration_number", "N° d'immatriculation"),
+    ("country", "Pays"),
+    ("street_number", "N° de voie"),
+    ("street_type", "Type de voie"),
+    ("street_name", "Libellé de voie"),
+    ("address_complement", "Complément d'adresse"),
+    ("po_box", "Boîte postale"),
+    ("postal_code", "Code postal"),
+    ("city", "Ville"),
+    ("email", "Adresse courriel"),
+    ("phone", "Téléphone"),
+    ("mobile_phone", "Téléphone mobile"),
+]
+HEADER = [name for _field, name in COLUMNS]
+COLUMN_OF_FIELD = dict(COLUMNS)
+CIVILITY_CELLS = {"M": "M.", "MME": "Mme"}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTE = "'"
+
+MESSAGES = {
+    "empty": _("Le fichier est vide."),
+    "too_large": _("Le fichier dépasse la taille maximale autorisée (%(max)s)."),
+    "binary": _(
+        "Ce fichier n'est pas un fichier CSV (texte). Enregistrez votre tableau au format "
+        "« CSV UTF-8 (point-virgule) » puis importez-le de nouveau."
+    ),
+    "header": _(
+        "La première ligne du fichier n'est pas l'en-tête du carnet d'adresses. "
+        "Colonnes attendues : %(expected)s."
+    ),
+    "header_missing": _("Colonnes manquantes : %(columns)s."),
+    "header_unknown": _("Colonnes inconnues : %(columns)s."),
+    "header_repeated": _("Colonnes en double : %(columns)s."),
+    "malformed": _(
+        "Le fichier CSV est mal formé à la ligne %(line)d (guillemet non fermé ou mal placé)."
+    ),
+    "no_rows": _("Le fichier ne contient aucun contact (seulement l'en-tête)."),
+    "cell_count": _("Cette ligne compte %(found)d colonnes au lieu de %(expected)d."),
+}
+
+
+class ImportRefused(Exception):
+    """The whole file is refused before any row is read; ``messages`` say why."""
+
+    def __init__(self, code: str, *messages):
+        super().__init__(code)
+        self.code = code
+        self.messages = list(messages)
+
+
+# --- Cells ------------------------------------------------------------------------
+
+
+def neutralise(value: str) -> str:
+    """Prefix a cell that a spreadsheet would run as a formula with a single quote."""
+    if value.startswith(FORMULA_TRIGGERS) or value.startswith(_QUOTE):
+        return _QUOTE + value
+    return value
+
+
+def restore(cell: str) -> str:
+    """Undo neutralise(): drop one leading quote before a trigger or another quote."""
+    if len(cell) > 1 and cell[0] == _QUOTE and cell[1] in (*FORMULA_TRIGGERS, _QUOTE):
+        return cell[1:]
+    return cell
+
+
+def contact_cells(contact: Contact) -> list[str]:
+    """The row of one contact, in the order of COLUMNS, before neutralisation."""
+    cells = []
+    for name, _column in COLUMNS:
+        value = getattr(contact, name)
+        if name == "civility":
+            value = CIVILITY_CELLS.get(value, value)
+        cells.append(str(value) if value else "")
+    return cells
+
+
+# --- Export -----------------------------------------------------------------------
+
+
+class _Line:
+    """A file-like object whose write() hands the line back to csv.writer's caller."""
+
+    def write(self, value):
+        return value
+
+
+def export_lines(contacts: Iterable[Contact]) -> Iterator[str]:
+    """The CSV file, line by line: BOM and header first, then one line per contact."""
+    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
+    yield codecs.BOM_UTF8.decode() + writer.writerow(HEADER)
+    for contact in contacts:
+        yield writer.writerow([neutralise(cell) for cell in contact_cells(contact)])
+
+
+# --- Import -----------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One data row of an imported file: its spreadsheet row number and its cells by field."""
+
+    number: int
+    cells: dict[str, str] = field(default_factory=dict)
+    cell_count_error: str = ""
+
+
+def decode(raw: bytes, max_bytes: int) -> str:
+    """The text of an uploaded file, or ImportRefused (empty, too large, binary)."""
+    if len(raw) > max_bytes:
+        raise ImportRefused("too_large", MESSAGES["too_large"] % {"max": size_label(max_bytes)})
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    if not raw.strip():
+        raise ImportRefused("empty", MESSAGES["empty"])
+    if b"\x00" in raw:
+        raise ImportRefused("binary", MESSAGES["binary"])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # Excel for Windows saves "CSV (point-virgule)" in Windows-1252.
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ImportRefused("binary", MESSAGES["binary"]) from None
+    if any(c < " " and c not in "\t\r\n" for c in text):
+        raise ImportRefused("binary", MESSAGES["binary"])
+    return text
+
+
+def size_label(n: int) -> str:
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return _("%(n)d Mo") % {"n": n // (1024 * 1024)}
+    if n >= 1024:
+        return _("%(n)d Ko") % {"n": n // 1024}
+    return _("%(n)d octets") % {"n": n}
+
+
+def _header_fields(cells: list[str]) -> tuple[list[str | None], list[str], list[str], list[str]]:
+    """Map header cells to fields (case, accents and spaces ignored).
+
+    Also return the missing, unknown and repeated column names, for the message.
+    """
+    by_folded = {fold(name): name_field for name_field, name in COLUMNS}
+    fields, unknown, repeated = [], [], []
+    for cell in cells:
+        name = by_folded.get(fold(cell))
+        if name is None and cell.strip():
+            unknown.append(cell.strip())
+        elif name is not None and name in fields:
+            repeated.append(COLUMN_OF_FIELD[name])
+        fields.append(name)
+    missing = [column for name, column in COLUMNS if name not in fields]
+    return fields, missing, unknown, repeated
+
+
+def read_rows(text: str) -> tuple[list[Row], str]:
+    """Parse the text into rows keyed by field; return them and the separator used.
+
+    The separator is the one, of ``;`` and ``,``, under which the first line reads
+    as the expected header. Rows whose cells are all empty (spreadsheets leave some
+    at the end) are skipped. Row numbers are those a spreadsheet shows: the header
+    is row 1.
+    """
+    first_line = text.splitlines()[0] if text else ""
+    best = None
+    for delimiter in (";", ","):
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        fields, missing, unknown, repeated = _header_fields(cells)
+        score = (not missing and not unknown and not repeated, -len(missing))
+        if best is None or score > best[0]:
+            best = (score, delimiter, fields, missing, unknown, repeated)
+    (ok, _score), delimiter, fields, missing, unknown, repeated = best
+    if not ok:
+        details = [MESSAGES["header"] % {"expected": " ; ".join(HEADER)}]
+        for key, columns in (("header_missing", missing), ("header_unknown", unknown),
+                             ("header_repeated", repeated)):
+            if columns:
+                details.append(MESSAGES[key] % {"columns": ", ".join(columns)})
+        raise ImportRefused("header", *details)
+
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = []
+    try:
+        next(reader)  # the header, read above
+        for number, cells in enumerate(reader, start=2):
+            if not any(c.strip() for c in cells):
+                continue
+            row = Row(number)
+            if len(cells) != len(fields):
+                row.cell_count_error = MESSAGES["cell_count"] % {
+                    "found": len(cells), "expected": len(fields)}
+            row.cells = {name: restore(cell) for name, cell in zip(fields, cells, strict=False)
+                         if name}
+            rows.append(row)
+    except csv.Error:
+        raise ImportRefused("malformed", MESSAGES["malformed"] % {"line": reader.line_num}) \
+            from None
+    if not rows:
+        raise ImportRefused("no_rows", MESSAGES["no_rows"])
+    return rows, delimiter
+
+
+# --- From cells to the contact form's data ------------------------------------------
+
+# What a cell may say, compared folded (case, accents and spaces ignored).
+_KINDS = {"physique": Kind.NATURAL, "personne physique": Kind.NATURAL,
+          "morale": Kind.LEGAL, "personne morale": Kind.LEGAL}
+_CIVILITIES = {"m": "M", "m.": "M", "monsieur": "M", "mme": "MME", "madame": "MME"}
+# The codes of the street types are their French names in lower case ("allée", "rue").
+_STREET_TYPES = {fold(code): code for code, _label in STREET_TYPES if code}
+
+
+@lru_cache(maxsize=512)
+def _country_code(cell: str) -> str:
+    value = cell.strip()
+    if len(value) == 2:
+        return value.upper()
+    return (countries.by_name(value, language="fr") or countries.by_name(value)
+            or value)
+
+
+def form_data(cells: dict[str, str]) -> dict[str, str]:
+    """The POST data the contact form would receive for these cells."""
+    data = dict(cells)
+    data["kind"] = _KINDS.get(fold(cells.get("kind", "")), cells.get("kind", ""))
+    civility = cells.get("civility", "")
+    data["civility"] = _CIVILITIES.get(fold(civility), civility)
+    data["country"] = _country_code(cells.get("country", ""))
+    street_type = cells.get("street_type", "")
+    data["street_type"] = _STREET_TYPES.get(fold(street_type), street_type)
+    # A number written without its "+dial code" is read in the contact's country.
+    region = data["country"] if data["country"] in phonenumbers.SUPPORTED_REGIONS else "FR"
+    for name in ("phone", "mobile_phone"):
+        data[f"{name}_region"] = region  # the two inputs of PhoneWidget
+        data[f"{name}_number"] = data.pop(name, "")
+    return data

@@ -1,0 +1,121 @@
+"""What the address-book pages do: search, export and the all-or-nothing import."""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+
+from eprocedures.accounts.models import User
+from eprocedures.accounts.normalize import fold
+
+from . import csvformat
+from .csvformat import COLUMN_OF_FIELD, HEADER, ImportRefused
+from .forms import ContactForm
+from .models import Contact
+
+BATCH_SIZE = 500
+
+
+def contacts_of(owner: User, query: str = "") -> QuerySet[Contact]:
+    """The owner's contacts, sorted by name; with a query, those whose name, dénomination,
+    city or e-mail contain every word of it (case and accents ignored)."""
+    contacts = Contact.objects.filter(owner=owner)
+    for word in fold(query).split()[:10]:
+        contacts = contacts.filter(search_text__contains=word)
+    return contacts
+
+
+def export_lines(owner: User):
+    """The owner's whole address book as CSV lines (see csvformat)."""
+    return csvformat.export_lines(contacts_of(owner).iterator(chunk_size=2000))
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One error of an imported file, where a spreadsheet user finds it."""
+
+    line: int
+    column: str  # the column's name in the header; empty for the whole row
+    letter: str  # the spreadsheet's column letter (A, B, …); empty for the whole row
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _row_errors(number: int, form: ContactForm) -> list[RowError]:
+    errors = []
+    for name, messages in form.errors.items():
+        column = COLUMN_OF_FIELD.get(name, "")
+        letter = _letter(HEADER.index(column)) if column else ""
+        errors.extend(RowError(number, column, letter, str(m)) for m in messages)
+    errors.sort(key=lambda e: (e.letter == "", len(e.letter), e.letter))
+    return errors
+
+
+def validate_rows(owner: User, rows: list[csvformat.Row]) -> tuple[list[Contact], list[RowError]]:
+    """Check every row with the contact form; return the contacts, or every error found."""
+    make_form = ContactForm.for_rows(owner)
+    contacts, errors = [], []
+    for row in rows:
+        if row.cell_count_error:
+            errors.append(RowError(row.number, "", "", row.cell_count_error))
+            continue
+        form = make_form(csvformat.form_data(row.cells))
+        if form.is_valid():
+            form.instance.refresh_derived()
+            contacts.append(form.instance)
+        else:
+            errors.extend(_row_errors(row.number, form))
+    return contacts, errors
+
+
+def import_file(owner: User, raw: bytes) -> ImportResult:
+    """Import an uploaded CSV file into the owner's address book, all or nothing.
+
+    Raises ImportRefused when the file itself cannot be read (empty, too large,
+    binary, wrong header, malformed, no rows). Otherwise every row is validated by
+    the contact form before anything is written: with one error, nothing is
+    imported and every error is returned. A contact identical to one already in
+    the book, or to an earlier row of the file (same identity key, see
+    models.identity_key_of), is skipped rather than duplicated.
+    """
+    text = csvformat.decode(raw, settings.ETS_ADDRESSBOOK_MAX_IMPORT_BYTES)
+    rows, _delimiter = csvformat.read_rows(text)
+    contacts, errors = validate_rows(owner, rows)
+    if errors:
+        return ImportResult(errors=errors)
+    result = ImportResult()
+    with transaction.atomic():
+        # One import at a time per account, so that the duplicate check below holds.
+        User.objects.select_for_update().filter(pk=owner.pk).exists()
+        known = set(Contact.objects.filter(owner=owner).values_list("identity_key", flat=True))
+        new = []
+        for contact in contacts:
+            if contact.identity_key in known:
+                result.skipped += 1
+                continue
+            known.add(contact.identity_key)
+            new.append(contact)
+        # ignore_conflicts: a contact added on another page meanwhile is a duplicate too.
+        Contact.objects.bulk_create(new, batch_size=BATCH_SIZE, ignore_conflicts=True)
+        result.created = len(new)
+    return result
+
+
+__all__ = ["ImportRefused", "ImportResult", "RowError", "contacts_of", "export_lines",
+           "import_file"]
