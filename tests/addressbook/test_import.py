@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from eprocedures.addressbook.csvformat import HEADER
@@ -223,9 +224,13 @@ def test_errors_are_in_the_users_language(signed_in):
 def test_the_refusal_is_in_the_users_language(signed_in):
     signed_in.cookies["ets_language"] = "en"
     response = upload(signed_in, b"\x00\x01")
-    assert file_errors(response) == [
-        "This file is not a CSV (text) file. Save your spreadsheet as “CSV UTF-8 (semicolon)” "
-        "and import it again."]
+
+    # The page was rendered in English (the lazy message is read in the page's language).
+    assert "This file is not a CSV (text) file." in response.content.decode()
+    with translation.override("en"):
+        assert file_errors(response) == [
+            "This file is not a CSV (text) file. Save your spreadsheet as “CSV UTF-8 (semicolon)” "
+            "and import it again."]
 
 
 # --- Duplicates -----------------------------------------------------------------------
