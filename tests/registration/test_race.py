@@ -45,3 +45,4 @@ def test_concurrent_registrations_of_one_address_make_one_account():
     # Each submission sent an activation link (the second one replacing the first),
     # and the account holds the details of one of them, whole.
     assert OutgoingEmail.objects.filter(kind="activation").count() == 2
+    assert User.objects.get().city in {"VILLE0", "VILLE1"}
