@@ -145,7 +145,8 @@ def read_activation_link(token: str) -> ActivationLink:
     """What an activation link is worth, and why not when it is not usable."""
     check = check_activation_token(token)
     user = check.user
-    if user is not None and not user.is_awaiting_activation and check.status is not TokenStatus.INVALID:
+    authentic = check.status is not TokenStatus.INVALID
+    if authentic and user is not None and not user.is_awaiting_activation:
         return ActivationLink(user, LinkProblem.USED)
     if check.status is TokenStatus.VALID:
         return ActivationLink(user)
@@ -154,6 +155,10 @@ def read_activation_link(token: str) -> ActivationLink:
     if check.status is TokenStatus.USED:
         return ActivationLink(user, LinkProblem.REPLACED)
     return ActivationLink(None, LinkProblem.INVALID)
+
+
+class AlreadyActivated(Exception):
+    """Another request activated the account first (double submission)."""
 
 
 def activate(request, user: User, password: str) -> User:
@@ -173,10 +178,6 @@ def activate(request, user: User, password: str) -> User:
         user.save()
         record(request, "account.activated", user=user, email=user.email)
     return user
-
-
-class AlreadyActivated(Exception):
-    pass
 
 
 def resend_activation(request, address: str) -> None:
@@ -233,6 +234,7 @@ def purge_unactivated(now=None, *, dry_run: bool = False) -> int:
         if dry_run:
             return len(stale)
         for user in stale:
-            record(None, "registration.purged", email=user.email, joined=user.date_joined.isoformat())
+            record(None, "registration.purged", email=user.email,
+                   joined=user.date_joined.isoformat())
         User.objects.filter(pk__in=[u.pk for u in stale]).delete()
     return len(stale)

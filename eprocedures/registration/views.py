@@ -84,7 +84,7 @@ def add_phone(request):
     state = WizardState(request.session)
     if state.reachable(INFORMATION):
         keep_typed_information(state, request.POST)
-    return redirect(INFORMATION.url() + "#id_other_phone_%d_group" % state.phone_rows)
+    return redirect(f"{INFORMATION.url()}#id_other_phone_{state.phone_rows}_group")
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,7 +136,8 @@ def activate(request, token):
         form = ResendForm(initial={"email": link.user.email if link.user else ""})
         return render(request, "registration/link_problem.html",
                       {"problem": link.problem, "form": form,
-                       "activation_days": settings.ETS_ACTIVATION_DAYS}, status=410 if link.user else 404)
+                       "activation_days": settings.ETS_ACTIVATION_DAYS},
+                      status=410 if link.user else 404)
     form = ActivationForm(link.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

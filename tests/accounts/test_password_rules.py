@@ -99,9 +99,9 @@ def test_an_uncommon_password_passes():
 
 
 def make_user(**fields):
-    defaults = dict(civility="M", last_name="Durand", first_name="Paul",
-                    mobile_phone="+33612345678", street_name="rue bleue",
-                    postal_code="59000", city="LILLE")
+    defaults = {"civility": "M", "last_name": "Durand", "first_name": "Paul",
+                    "mobile_phone": "+33612345678", "street_name": "rue bleue",
+                    "postal_code": "59000", "city": "LILLE"}
     return User(email="paul.durand@exemple.fr", **{**defaults, **fields})
 
 
@@ -157,6 +157,6 @@ def test_all_validators_accept_a_password_meeting_every_rule(core):
 
 
 def test_help_texts_list_the_rules():
-    texts = [h for h in password_validation.password_validators_help_texts()]
+    texts = list(password_validation.password_validators_help_texts())
     assert texts[0] == "doit contenir entre 8 et 32 caractères."
     assert texts[-1] == "ne doit pas avoir été utilisé au cours de la dernière année."

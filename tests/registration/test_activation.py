@@ -19,9 +19,9 @@ GOOD = "Bleu.Lille59"
 
 
 def pending_user(**fields):
-    defaults = dict(civility="M", last_name="Durand", first_name="Paul",
-                    mobile_phone="+33612345678", street_name="rue bleue", postal_code="59000",
-                    city="LILLE")
+    defaults = {"civility": "M", "last_name": "Durand", "first_name": "Paul",
+                "mobile_phone": "+33612345678", "street_name": "rue bleue",
+                "postal_code": "59000", "city": "LILLE"}
     return User.objects.create_user("paul.durand@example.fr", **{**defaults, **fields})
 
 
