@@ -136,9 +136,18 @@ class WizardState:
         return rows
 
 
-def raw_values(post) -> dict:
-    """The submitted values as plain lists, without the CSRF token."""
-    return {k: post.getlist(k) for k in post if k != "csrfmiddlewaretoken"}
+# What is kept of a value typed but not validated yet ("Ajouter un numéro de téléphone").
+MAX_KEPT_LENGTH = 300
+
+
+def raw_values(post, forms: dict) -> dict:
+    """The submitted values of the step's own fields, as plain lists."""
+    keys = set()
+    for form in forms.values():
+        for name, form_field in form.fields.items():
+            suffixes = getattr(form_field.widget, "widgets_names", [""])
+            keys.update(form.add_prefix(name) + suffix for suffix in suffixes)
+    return {k: [v[:MAX_KEPT_LENGTH] for v in post.getlist(k)] for k in post if k in keys}
 
 
 def initial_from(form, data: MultiValueDict) -> dict:
@@ -192,7 +201,7 @@ def store_step(step: Step, state: WizardState, forms: dict, post) -> None:
             "answer_2_hash": [hash_secret_answer(cleaned["answer_2"])],
         })
     else:
-        state.store(step, raw_values(post))
+        state.store(step, raw_values(post, forms))
     if step is INFORMATION:
         state.phone_rows = len(forms["phones"].fields)
     state.save()
@@ -204,7 +213,7 @@ def keep_typed_information(state: WizardState, post) -> None:
     The step is not validated here; it is marked as not completed so that it
     must be sent with "Valider" again.
     """
-    values = raw_values(post)
+    values = raw_values(post, build_forms(INFORMATION, state, post))
     rows = max(state.phone_rows, OtherPhonesForm.rows_in(values))
     state.phone_rows = rows + 1
     state.store(INFORMATION, values, done=False)

@@ -175,3 +175,14 @@ def test_english_titles(client):
     client.cookies["ets_language"] = "en"
     response = client.get(step_url("identifiants"))
     assert titles(response)[0] == "Step 1: My identifiers"
+
+
+def test_only_the_steps_own_fields_are_kept_in_the_session(wizard, client):
+    wizard.post("identifiants", {"email": "paul@example.fr", "mobile_phone_region": "FR",
+                                 "mobile_phone_number": "612345678", "junk": "x" * 5000})
+    client.post("/inscription/informations/telephone/", {"last_name": "D" * 5000, "junk": "y"})
+
+    values = client.session[SESSION_KEY]["values"]
+    assert set(values["identifiants"]) == {"email", "mobile_phone_region", "mobile_phone_number"}
+    assert "junk" not in values["informations"]
+    assert values["informations"]["last_name"] == ["D" * 300]
