@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from eprocedures.accounts.models import User
+
 IDENTIFIERS = {
     "email": "Paul.Durand@Example.fr",
     "mobile_phone_region": "FR",
@@ -70,3 +72,13 @@ class Wizard:
 @pytest.fixture
 def wizard(client):
     return Wizard(client)
+
+
+PAUL = {"civility": "M", "last_name": "Durand", "first_name": "Paul",
+        "mobile_phone": "+33612345678", "street_name": "rue bleue", "postal_code": "59000",
+        "city": "LILLE"}
+
+
+def make_account(email="paul.durand@example.fr", password=None, **fields):
+    """An account as registration leaves it (awaiting activation), fields overridable."""
+    return User.objects.create_user(email, password, **{**PAUL, **fields})

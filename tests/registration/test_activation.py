@@ -9,20 +9,15 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from eprocedures.accounts.models import User, new_nonce
+from eprocedures.accounts.models import new_nonce
 from eprocedures.accounts.tokens import make_activation_token, make_reset_token
 from eprocedures.audit.models import AuditEvent
+
+from .conftest import make_account
 
 pytestmark = pytest.mark.django_db
 
 GOOD = "Bleu.Lille59"
-
-
-def pending_user(**fields):
-    defaults = {"civility": "M", "last_name": "Durand", "first_name": "Paul",
-                "mobile_phone": "+33612345678", "street_name": "rue bleue",
-                "postal_code": "59000", "city": "LILLE"}
-    return User.objects.create_user("paul.durand@example.fr", **{**defaults, **fields})
 
 
 def url(token):
@@ -30,7 +25,7 @@ def url(token):
 
 
 def test_page_shows_the_labels_and_the_rules(client):
-    token = make_activation_token(pending_user())
+    token = make_activation_token(make_account())
     response = client.get(url(token))
     html = response.content.decode()
 
@@ -50,7 +45,7 @@ def test_page_shows_the_labels_and_the_rules(client):
 
 
 def test_activation_sets_the_password_and_lands_on_sign_in(client):
-    user = pending_user()
+    user = make_account()
     response = client.post(url(make_activation_token(user)),
                            {"password1": GOOD, "password2": GOOD}, follow=True)
 
@@ -66,7 +61,7 @@ def test_activation_sets_the_password_and_lands_on_sign_in(client):
 
 
 def test_each_failed_rule_is_named_and_the_link_stays_usable(client):
-    user = pending_user()
+    user = make_account()
     token = make_activation_token(user)
     response = client.post(url(token), {"password1": "xqé", "password2": "xqé"})
 
@@ -85,14 +80,14 @@ def test_each_failed_rule_is_named_and_the_link_stays_usable(client):
 
 
 def test_confirmation_must_match(client):
-    token = make_activation_token(pending_user())
+    token = make_activation_token(make_account())
     response = client.post(url(token), {"password1": GOOD, "password2": GOOD + "x"})
     assert response.context["form"].errors["password2"] == [
         "Les deux mots de passe ne sont pas identiques."]
 
 
 def test_personal_and_common_passwords_are_refused(client):
-    token = make_activation_token(pending_user())
+    token = make_activation_token(make_account())
     response = client.post(url(token), {"password1": "Durand.2024", "password2": "Durand.2024"})
     assert response.context["form"].errors["password1"] == [
         "Le mot de passe ne doit contenir ni votre nom, ni votre prénom, ni votre adresse "
@@ -103,7 +98,7 @@ def test_personal_and_common_passwords_are_refused(client):
 
 
 def test_a_used_link_explains_itself_and_points_to_sign_in(client):
-    user = pending_user()
+    user = make_account()
     token = make_activation_token(user)
     client.post(url(token), {"password1": GOOD, "password2": GOOD})
 
@@ -119,7 +114,7 @@ def test_a_used_link_explains_itself_and_points_to_sign_in(client):
 
 
 def test_an_expired_link_explains_itself_and_offers_a_fresh_one(client, settings):
-    user = pending_user()
+    user = make_account()
     token = make_activation_token(user)
     later = timezone.now() + timedelta(days=settings.ETS_ACTIVATION_DAYS, seconds=1)
     with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
@@ -134,7 +129,7 @@ def test_an_expired_link_explains_itself_and_offers_a_fresh_one(client, settings
 
 
 def test_a_link_is_still_valid_just_before_it_expires(client, settings):
-    token = make_activation_token(pending_user())
+    token = make_activation_token(make_account())
     later = timezone.now() + timedelta(days=settings.ETS_ACTIVATION_DAYS, seconds=-60)
     with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
         response = client.get(url(token))
@@ -142,7 +137,7 @@ def test_a_link_is_still_valid_just_before_it_expires(client, settings):
 
 
 def test_a_replaced_link_explains_itself(client):
-    user = pending_user()
+    user = make_account()
     token = make_activation_token(user)
     user.activation_nonce = new_nonce()
     user.save()
@@ -165,7 +160,7 @@ def test_an_invalid_link_explains_itself(client, token):
 
 
 def test_a_reset_token_is_not_an_activation_token(client):
-    user = pending_user()
+    user = make_account()
     response = client.get(url(make_reset_token(user)))
     assert response.status_code == 404
     client.post(url(make_reset_token(user)), {"password1": GOOD, "password2": GOOD})

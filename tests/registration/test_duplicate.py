@@ -9,15 +9,14 @@ from eprocedures.accounts.tokens import check_activation_token, make_activation_
 from eprocedures.audit.models import AuditEvent
 from eprocedures.outbox.models import OutgoingEmail
 
+from .conftest import make_account
+
 pytestmark = pytest.mark.django_db
 
 
-def active_user(**fields):
-    user = User.objects.create_user(
-        "paul.durand@example.fr", "Ancien.Mot2passe", civility="M", last_name="Durand",
-        first_name="Paul", mobile_phone="+33612345678", street_name="rue verte",
-        postal_code="59000", city="LILLE", is_active=True, activated_at=timezone.now(), **fields)
-    return user
+def active_user():
+    return make_account("paul.durand@example.fr", "Ancien.Mot2passe", street_name="rue verte",
+                        is_active=True, activated_at=timezone.now())
 
 
 def test_active_address_gets_the_same_page_and_a_notice(wizard, client):

@@ -8,14 +8,13 @@ from django.utils import timezone
 from eprocedures.accounts.models import User
 from eprocedures.audit.models import AuditEvent
 
+from .conftest import make_account
+
 pytestmark = pytest.mark.django_db
 
 
 def make_user(email, days_ago, **fields):
-    return User.objects.create_user(
-        email, civility="M", last_name="Durand", first_name="Paul", mobile_phone="+33612345678",
-        street_name="rue bleue", postal_code="59000", city="LILLE",
-        date_joined=timezone.now() - timedelta(days=days_ago), **fields)
+    return make_account(email, date_joined=timezone.now() - timedelta(days=days_ago), **fields)
 
 
 def test_purge_deletes_only_registrations_not_activated_in_time(settings):

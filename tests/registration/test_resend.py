@@ -4,21 +4,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from eprocedures.accounts.models import User
 from eprocedures.accounts.tokens import check_activation_token, make_activation_token
 from eprocedures.audit.models import AuditEvent
 from eprocedures.outbox.models import OutgoingEmail
+
+from .conftest import make_account
 
 pytestmark = pytest.mark.django_db
 
 SENT = ("Si une inscription correspond à cette adresse, un message vient d'y être envoyé. Le lien "
         "qu'il contient remplace les précédents.")
-
-
-def make_user(email="paul.durand@example.fr", **fields):
-    return User.objects.create_user(email, civility="M", last_name="Durand", first_name="Paul",
-                                    mobile_phone="+33612345678", street_name="rue bleue",
-                                    postal_code="59000", city="LILLE", **fields)
 
 
 def ask(client, email):
@@ -32,7 +27,7 @@ def test_the_url_name_and_form(client):
 
 
 def test_pending_account_gets_a_fresh_link_and_the_old_one_dies(client):
-    user = make_user()
+    user = make_account()
     old = make_activation_token(user)
 
     response = ask(client, " Paul.Durand@example.fr")
@@ -46,7 +41,7 @@ def test_pending_account_gets_a_fresh_link_and_the_old_one_dies(client):
 
 
 def test_unknown_and_active_addresses_get_the_same_answer(client):
-    make_user(is_active=True, activated_at=timezone.now())
+    make_account(is_active=True, activated_at=timezone.now())
     unknown = ask(client, "personne@example.fr").content.decode()
     active = ask(client, "paul.durand@example.fr").content.decode()
 
@@ -56,7 +51,7 @@ def test_unknown_and_active_addresses_get_the_same_answer(client):
 
 
 def test_requests_for_one_address_are_quietly_limited(client):
-    make_user()
+    make_account()
     for _ in range(5):
         response = ask(client, "paul.durand@example.fr")
         assert SENT in response.content.decode().replace("&#x27;", "'")
