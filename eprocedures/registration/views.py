@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from eprocedures.audit.services import record
+
 from . import flows
 from .forms import (
     MAX_OTHER_PHONES,
@@ -133,6 +135,7 @@ def activate(request, token):
     """Choose the first password; a refused password leaves the link usable."""
     link = flows.read_activation_link(token)
     if link.problem:
+        record(request, "activation.refused", success=False, user=link.user, reason=link.problem)
         form = ResendForm(initial={"email": link.user.email if link.user else ""})
         return render(request, "registration/link_problem.html",
                       {"problem": link.problem, "form": form,

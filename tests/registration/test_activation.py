@@ -155,6 +155,7 @@ def test_a_replaced_link_explains_itself(client):
 def test_an_invalid_link_explains_itself(client, token):
     response = client.get(url(token))
     assert response.status_code == 404
+    assert AuditEvent.objects.get(event="activation.refused").detail == {"reason": "invalid"}
     assert ("Ce lien d'activation n'est pas valide. Il a peut-être été mal copié : vérifiez "
             "qu'il est complet.") in response.content.decode().replace("&#x27;", "'")
 

@@ -169,3 +169,29 @@ def test_the_same_flow_in_english_chosen_with_the_switcher(
     page.goto(site + "/activation/not-a-token/")
     assert page.get_by_text("This activation link is not valid.").is_visible()
     axe_check(page, "invalid link (en)")
+
+
+def test_the_wizard_works_without_javascript(browser, site):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(site + "/inscription/")
+        page.get_by_label("Adresse courriel").fill("paul.durand@example.fr")
+        group(page, "Numéro de téléphone mobile").get_by_role("textbox").fill("612345678")
+        page.get_by_role("button", name="Valider").click()
+
+        page.get_by_role("textbox", name="Nom", exact=True).fill("Durand")
+        page.get_by_role("button", name="Ajouter un numéro de téléphone").click()
+        # A round trip: the page comes back with what was typed and one more row.
+        assert page.get_by_role("textbox", name="Nom", exact=True).input_value() == "Durand"
+        group(page, "Autre numéro de téléphone 1").get_by_role("textbox").fill("3 20 00 00 00")
+        page.get_by_role("button", name="Ajouter un numéro de téléphone").click()
+        assert group(page, "Autre numéro de téléphone 1").get_by_role(
+            "textbox").input_value() == "3 20 00 00 00"
+        assert group(page, "Autre numéro de téléphone 2").is_visible()
+
+        # A completed step reopens from its title.
+        page.get_by_role("link", name=re.compile("Etape 1 : Mes identifiants")).click()
+        assert page.get_by_label("Adresse courriel").input_value() == "paul.durand@example.fr"
+    finally:
+        context.close()
