@@ -119,6 +119,12 @@ class WizardState:
         if not done and step.slug in self.done:
             self.done.remove(step.slug)
 
+    def reopen(self, step: Step) -> None:
+        """Mark a step as to be completed again, keeping what it received."""
+        if step.slug in self.done:
+            self.done.remove(step.slug)
+        self.save()
+
     def data(self, step: Step) -> MultiValueDict:
         return MultiValueDict(self.values.get(step.slug, {}))
 

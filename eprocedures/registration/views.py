@@ -74,7 +74,9 @@ def step(request, slug):
     if request.method == "GET":
         return _render_wizard(request, state, current, forms_for_display(current, state))
     forms = build_forms(current, state, request.POST)
-    if not all(form.is_valid() for form in forms.values()):
+    # Every form of the step is validated, so that all errors show at once.
+    valid = [form.is_valid() for form in forms.values()]
+    if not all(valid):
         return _render_wizard(request, state, current, forms)
     store_step(current, state, forms, request.POST)
     return redirect(state.current().url())
@@ -107,8 +109,7 @@ def terms(request):
         return _render_wizard(request, state, TERMS, forms)
     data, redo = collect(state, get_language() or "fr")
     if redo is not None:
-        state.store(redo, state.values.get(redo.slug, {}), done=False)
-        state.save()
+        state.reopen(redo)
         return redirect(redo.url())
     flows.register(request, data)
     state.clear()

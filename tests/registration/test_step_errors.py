@@ -214,3 +214,26 @@ def test_rows_added_by_the_script_are_read_from_the_submission(wizard):
     response = wizard.post("informations", {
         **INFORMATION, "other_phone_2_region": "GB", "other_phone_2_number": "20 7946 0018"})
     assert response.status_code == 302
+
+
+def test_errors_of_the_address_and_of_the_other_numbers_show_together(wizard):
+    wizard.fill(until="informations")
+    response = wizard.post("informations", {**INFORMATION, "city": "",
+                                            "other_phone_1_region": "FR",
+                                            "other_phone_1_number": "12"})
+    assert errors_of(response, "city") == [REQUIRED]
+    assert errors_of(response, "other_phone_1")[0].startswith("Un numéro français")
+
+
+def test_a_step_stored_then_broken_is_reopened_at_completion(wizard, client):
+    from eprocedures.registration.steps import SESSION_KEY
+
+    wizard.fill()
+    session = client.session
+    session[SESSION_KEY]["values"]["informations"]["postal_code"] = ["5900"]
+    session.save()
+
+    response = wizard.post("conditions", {"accept_terms": "oui"})
+    assert response["Location"] == step_url("informations")
+    assert User.objects.count() == 0
+    assert "informations" not in client.session[SESSION_KEY]["done"]
