@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from eprocedures.audit.services import record
 
 from . import flows
+from .emails import FORGOTTEN_PASSWORD_PATH
 from .forms import (
     MAX_OTHER_PHONES,
     MESSAGES,
@@ -140,6 +141,7 @@ def activate(request, token):
         form = ResendForm(initial={"email": link.user.email if link.user else ""})
         return render(request, "registration/link_problem.html",
                       {"problem": link.problem, "form": form,
+                       "forgotten_password_url": FORGOTTEN_PASSWORD_PATH,
                        "activation_days": settings.ETS_ACTIVATION_DAYS},
                       status=410 if link.user else 404)
     form = ActivationForm(link.user, request.POST or None)

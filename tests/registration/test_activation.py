@@ -107,6 +107,7 @@ def test_a_used_link_explains_itself_and_points_to_sign_in(client):
     assert response.status_code == 410
     assert "Ce lien a déjà servi : votre compte est activé." in html
     assert reverse("signin:login") in html
+    assert 'href="/mot-de-passe-oublie/"' in html
     # A second submission does not change the password.
     client.post(url(token), {"password1": "Autre.Secret9", "password2": "Autre.Secret9"})
     user.refresh_from_db()
