@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 
 _SEPARATORS = re.compile(r"[\s.\-/()]")
-MOBILE_TYPES = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
 
 MESSAGES = {
     "phone_fr_length": _(
@@ -51,7 +54,7 @@ def parse_phone(region: str, number: str, *, mobile: bool) -> PhoneNumber:
         except phonenumbers.NumberParseException:
             raise ValidationError(MESSAGES["phone_invalid"], code="phone_invalid") from None
         region = phonenumbers.region_code_for_number(parsed) or region
-        digits = str(parsed.national_number)
+        digits = phonenumbers.national_significant_number(parsed)
     if region == "FR":
         return _parse_french(digits, mobile=mobile)
     try:
@@ -85,4 +88,4 @@ def split_phone(phone) -> tuple[str, str]:
         return "FR", ""
     parsed = phonenumbers.parse(str(phone), None)
     region = phonenumbers.region_code_for_number(parsed) or "FR"
-    return region, str(parsed.national_number)
+    return region, phonenumbers.national_significant_number(parsed)

@@ -1,0 +1,48 @@
+"""Two registrations of one address at the same moment end with one account (PostgreSQL)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+
+from eprocedures.accounts.models import User
+from eprocedures.outbox.models import OutgoingEmail
+
+from .conftest import Wizard
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_concurrent_registrations_of_one_address_make_one_account():
+    if connection.vendor != "postgresql":
+        pytest.skip("the race is about PostgreSQL's unique index under concurrency")
+    wizards = [Wizard(Client(REMOTE_ADDR=f"192.0.2.{n}")) for n in (1, 2)]
+    for n, wizard in enumerate(wizards):
+        wizard.fill(information={"city": f"VILLE{n}"})
+
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def submit(wizard):
+        try:
+            barrier.wait()
+            results.append(wizard.post("conditions", {"accept_terms": "oui"}).status_code)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(w,)) for w in wizards]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert results == [302, 302]
+    assert User.objects.filter(email="paul.durand@example.fr").count() == 1
+    # Each submission sent an activation link (the second one replacing the first),
+    # and the account holds the details of one of them, whole.
+    assert OutgoingEmail.objects.filter(kind="activation").count() == 2
+    assert User.objects.get().city in {"VILLE0", "VILLE1"}
