@@ -207,3 +207,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- signin ---------------------------------------------------------------------
+# Failed sign-ins (any account) accepted per client address over the window, against
+# password spraying; then the 429 page. Counters live in the cache (Redis when shared).
+ETS_SIGNIN_FAILURES_PER_IP = env_int("ETS_SIGNIN_FAILURES_PER_IP", 30, minimum=1)
+ETS_SIGNIN_THROTTLE_MINUTES = env_int("ETS_SIGNIN_THROTTLE_MINUTES", 15, minimum=1)
+# Forgotten-password requests per client address and hour (each may send an e-mail),
+# and e-mails sent per account and hour whatever the address asking.
+ETS_RESET_REQUESTS_PER_HOUR = env_int("ETS_RESET_REQUESTS_PER_HOUR", 20, minimum=1)
+ETS_RESET_EMAILS_PER_ACCOUNT_HOUR = env_int("ETS_RESET_EMAILS_PER_ACCOUNT_HOUR", 3, minimum=1)
+# Ends sessions without "Rester identifié" after ETS_IDLE_MINUTES without a request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "eprocedures.signin.middleware.IdleTimeoutMiddleware",
+)
