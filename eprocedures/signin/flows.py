@@ -127,18 +127,22 @@ def sign_in(request, email: str, password: str, *, remember: bool = False) -> Re
         record(request, "signin.failure", success=False, user=user, email=email, reason=reason)
         return Result(Outcome.INACTIVE if user.is_awaiting_activation else Outcome.INVALID, user)
 
-    # The count goes back to zero, unless parallel failures blocked the account meanwhile.
-    if not User.objects.filter(pk=user.pk, blocked_at__isnull=True).update(failed_login_count=0):
-        record(request, "signin.failure", success=False, user=user, email=email, reason="blocked")
-        return Result(Outcome.BLOCKED, user)
-    user.failed_login_count = 0
+    # One transaction (one commit) for the writes of a sign-in.
+    with transaction.atomic():
+        # The count goes back to zero, unless parallel failures blocked the account meanwhile.
+        if not User.objects.filter(pk=user.pk, blocked_at__isnull=True).update(
+                failed_login_count=0):
+            record(request, "signin.failure", success=False, user=user, email=email,
+                   reason="blocked")
+            return Result(Outcome.BLOCKED, user)
+        user.failed_login_count = 0
 
-    auth.login(request, user, backend=BACKEND)  # a new session key: no fixation
-    request.session.set_expiry(settings.ETS_REMEMBER_ME_DAYS * 86400 if remember else 0)
-    request.session[REMEMBER] = remember
-    request.session[LAST_SEEN] = int(time.time())
-    mark_authenticated(request, "password")
-    record(request, "signin.success", user=user, email=email, remember=remember)
+        auth.login(request, user, backend=BACKEND)  # a new session key: no fixation
+        request.session.set_expiry(settings.ETS_REMEMBER_ME_DAYS * 86400 if remember else 0)
+        request.session[REMEMBER] = remember
+        request.session[LAST_SEEN] = int(time.time())
+        mark_authenticated(request, "password")
+        record(request, "signin.success", user=user, email=email, remember=remember)
     return Result(Outcome.SIGNED_IN, user)
 
 

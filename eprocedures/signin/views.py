@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from eprocedures.accounts.tokens import check_reset_token
 from eprocedures.lib.http import safe_next
 
-from . import flows
-from .forms import LoginForm, ResetPasswordForm, ResetRequestForm
+from . import flows, pagecache
 from .flows import Outcome
+from .forms import LoginForm, ResetPasswordForm, ResetRequestForm
 
 TABS = {"courriel": "password", "carte": "card"}
 
@@ -56,13 +56,16 @@ def login(request):
         if outcome is Outcome.THROTTLED:
             return throttled(request, settings.ETS_SIGNIN_THROTTLE_MINUTES)
         form.reject(outcome.value)
-    tab = "password" if request.method == "POST" else TABS.get(request.GET.get("onglet"), "password")
-    return render(request, "signin/login.html", {
+    tab = TABS.get(request.GET.get("onglet"), "password") if request.method == "GET" else "password"
+    context = {
         "form": form,
         "tab": tab,
         "next": safe_next(request, next_url, default=""),
         "outcome": outcome.value if outcome else "",
-    })
+    }
+    if request.method == "GET" and pagecache.cacheable(request):
+        return pagecache.render_anonymous(request, "signin/login.html", context)
+    return render(request, "signin/login.html", context)
 
 
 @require_POST

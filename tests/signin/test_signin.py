@@ -163,7 +163,8 @@ def test_failure_is_audited(client, user):
     sign_in(client, "Personne@example.fr", "Mauvais;42Mot")
 
     wrong, unknown = AuditEvent.objects.filter(event="signin.failure").order_by("id")
-    assert (wrong.user, wrong.outcome, wrong.detail["reason"]) == (user, "failure", "wrong_password")
+    assert (wrong.user, wrong.outcome) == (user, "failure")
+    assert wrong.detail["reason"] == "wrong_password"
     assert wrong.user_agent == "Navigateur/1.0"
     assert wrong.ip == "127.0.0.1"
     assert (unknown.user, unknown.email, unknown.detail["reason"]) == (
