@@ -343,7 +343,9 @@ def main():
         return "ok" if ok else "BELOW TARGET"
 
     print(f"hasher: {hasher}; gunicorn sync workers: {args.workers}; CPUs: {os.cpu_count()}; "
-          f"concurrency: {args.concurrency}")
+          f"concurrency: {args.concurrency}; load average at the end: "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine "
+          f"skews the wall-clock figures; the per-CPU-second ones are robust to it)")
     print(f"sign-ins: {args.signins} in {wall:.2f} s (GET + POST with CSRF, session and audit "
           f"row checked: {written})")
     print(f"  sign-ins/s:                       {rate:8.1f}")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +62,30 @@ def test_signed_in_visitor_is_sent_home(signed_in_client):
 
 def test_sign_out_needs_post(signed_in_client):
     assert signed_in_client.get("/deconnexion/").status_code == 405
+
+
+def test_reused_page_carries_this_requests_csrf_token(db):
+    from django.test import Client
+
+    from tests.signin.conftest import PASSWORD, make_user
+
+    user = make_user()
+    tokens = []
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        html = browser.get("/connexion/").content.decode()
+        assert "ets-csrf-token-marker" not in html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        tokens.append(token)
+        response = browser.post("/connexion/", {
+            "csrfmiddlewaretoken": token, "email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+    assert tokens[0] != tokens[1]
+
+
+def test_page_without_csrf_token_is_refused(db):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/connexion/", {"email": "x@example.fr", "password": "x"})
+    assert response.status_code == 403

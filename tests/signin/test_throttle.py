@@ -64,3 +64,28 @@ def test_reset_requests_are_throttled_per_address(client, settings):
     response = client.post("/mot-de-passe-oublie/", {"email": "x@example.fr"})
     assert response.status_code == 429
     assert response["Retry-After"] == "3600"
+
+
+def test_counters_are_shared_through_redis(client, settings):
+    import os
+
+    url = os.environ.get("ETS_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("ETS_TEST_REDIS_URL is not set")
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 2
+    caches["default"].clear()
+    try:
+        for _ in range(2):
+            client.post("/connexion/", {"email": "x@example.fr", "password": WRONG})
+        # The counter lives in Redis, where every instance of the portal reads it.
+        from eprocedures.signin.flows import failure_throttle
+
+        assert failure_throttle().count("127.0.0.1") == 2
+        response = client.post("/connexion/", {"email": "x@example.fr", "password": WRONG})
+        assert response.status_code == 429
+    finally:
+        caches["default"].clear()
