@@ -47,6 +47,18 @@ class LoginForm(ETSForm):
         """Show the flow's refusal ("invalid", "blocked", "inactive") above the form."""
         self.add_error(None, ValidationError(MESSAGES[code], code=code))
 
+    @classmethod
+    def refused(cls, code: str, remember: bool, typed: str) -> "LoginForm":
+        """The form as re-displayed after a refusal, with ``typed`` as the address."""
+        # The password is never re-displayed; a placeholder keeps the form valid.
+        data = {"email": typed, "password": "-"}
+        if remember:
+            data["remember"] = "on"
+        form = cls(data)
+        form.is_valid()
+        form.reject(code)
+        return form
+
 
 class ResetRequestForm(ETSForm):
     """"Mot de passe oublié": the address to send the link to."""

@@ -63,8 +63,16 @@ def login(request):
         "next": safe_next(request, next_url, default=""),
         "outcome": outcome.value if outcome else "",
     }
-    if request.method == "GET" and pagecache.cacheable(request):
-        return pagecache.render_anonymous(request, "signin/login.html", context)
+    if pagecache.cacheable(request):
+        if request.method == "GET":
+            return pagecache.render_anonymous(request, "signin/login.html", context)
+        if outcome is not None:
+            # A refusal: the same page for everyone but the address typed, filled in.
+            context["form"] = LoginForm.refused(outcome.value, form.cleaned_data["remember"],
+                                                typed=pagecache.TYPED_MARK)
+            context["remember"] = form.cleaned_data["remember"]
+            return pagecache.render_anonymous(request, "signin/login.html", context,
+                                              typed=request.POST["email"])
     return render(request, "signin/login.html", context)
 
 

@@ -183,3 +183,21 @@ def test_sign_out_ends_the_session_and_is_audited(signed_in_client, user):
     assert not UserSession.objects.filter(session_key=key).exists()
     page = signed_in_client.get("/connexion/").content.decode()
     assert "Vous êtes déconnecté." in page
+
+
+def test_refused_page_shows_the_address_typed_escaped(client, db):
+    typed = '"><script>alert(1)</script>@example.fr'
+    html = sign_in(client, typed, "Mauvais;42Mot").content.decode()
+
+    assert INVALID in html
+    assert ('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;@example.fr"') in html
+    assert "<script>alert(1)" not in html
+    assert "ets-typed-address-marker" not in html
+
+
+def test_refused_page_keeps_remember_me_ticked(client, user):
+    html = sign_in(client, user.email, "Mauvais;42Mot", remember="on").content.decode()
+    assert '<input type="checkbox" name="remember" id="id_remember" checked>' in html
+    html = sign_in(client, user.email, "Mauvais;42Mot").content.decode()
+    assert '<input type="checkbox" name="remember" id="id_remember">' in html
+    assert f'value="{user.email}"' in html
