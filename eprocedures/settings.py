@@ -249,3 +249,18 @@ ETS_SMARTCARD_CRL_URLS = env_list("ETS_SMARTCARD_CRL_URLS", [])
 ETS_ADDRESSBOOK_MAX_IMPORT_BYTES = env_int("ETS_ADDRESSBOOK_MAX_IMPORT_BYTES", 2 * 1024 * 1024,
                                            minimum=1024)
 ETS_ADDRESSBOOK_PAGE_SIZE = env_int("ETS_ADDRESSBOOK_PAGE_SIZE", 25, minimum=1)
+
+# --- signin ---------------------------------------------------------------------
+# Failed sign-ins (any account) accepted per client address over the window, against
+# password spraying; then the 429 page. Counters live in the cache (Redis when shared).
+ETS_SIGNIN_FAILURES_PER_IP = env_int("ETS_SIGNIN_FAILURES_PER_IP", 30, minimum=1)
+ETS_SIGNIN_THROTTLE_MINUTES = env_int("ETS_SIGNIN_THROTTLE_MINUTES", 15, minimum=1)
+# Forgotten-password requests per client address and hour (each may send an e-mail),
+# and e-mails sent per account and hour whatever the address asking.
+ETS_RESET_REQUESTS_PER_HOUR = env_int("ETS_RESET_REQUESTS_PER_HOUR", 20, minimum=1)
+ETS_RESET_EMAILS_PER_ACCOUNT_HOUR = env_int("ETS_RESET_EMAILS_PER_ACCOUNT_HOUR", 3, minimum=1)
+# Ends sessions without "Rester identifié" after ETS_IDLE_MINUTES without a request.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "eprocedures.signin.middleware.IdleTimeoutMiddleware",
+)

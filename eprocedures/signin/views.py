@@ -1,14 +1,124 @@
-# Minimal until the sign-in issue lands: the page activation redirects to.
-from django.contrib import auth
+"""Sign-in, sign-out and forgotten password: HTTP in, flows out."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import password_validation
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from eprocedures.accounts.tokens import check_reset_token
+from eprocedures.lib.http import safe_next
+
+from . import flows, pagecache
+from .flows import Outcome
+from .forms import LoginForm, ResetPasswordForm, ResetRequestForm
+
+TABS = {"courriel": "password", "carte": "card"}
+
+# Text of the placeholder tab smartcard/login_tab.html, kept in this app's catalogue
+# until the smartcard app replaces that template with the real sign-in.
+SMARTCARD_PLACEHOLDER = gettext_noop(
+    "La connexion par carte à puce sera bientôt disponible. En attendant, connectez-vous "
+    "avec votre adresse courriel et votre mot de passe."
+)
 
 
+def throttled(request, minutes: int):
+    """The "try again later" page (HTTP 429)."""
+    response = render(request, "signin/throttled.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@require_http_methods(["GET", "POST"])
 def login(request):
-    return render(request, "signin/login.html")
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(safe_next(request, next_url))
+    form = LoginForm(request.POST or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        result = flows.sign_in(
+            request,
+            form.cleaned_data["email"],
+            form.cleaned_data["password"],
+            remember=form.cleaned_data["remember"],
+        )
+        outcome = result.outcome
+        if outcome is Outcome.SIGNED_IN:
+            return redirect(safe_next(request, next_url))
+        if outcome is Outcome.THROTTLED:
+            return throttled(request, settings.ETS_SIGNIN_THROTTLE_MINUTES)
+        form.reject(outcome.value)
+    tab = TABS.get(request.GET.get("onglet"), "password") if request.method == "GET" else "password"
+    context = {
+        "form": form,
+        "tab": tab,
+        "next": safe_next(request, next_url, default=""),
+        "outcome": outcome.value if outcome else "",
+    }
+    if pagecache.cacheable(request):
+        if request.method == "GET":
+            return pagecache.render_anonymous(request, "signin/login.html", context)
+        if outcome is not None:
+            # A refusal: the same page for everyone but the address typed, filled in.
+            context["form"] = LoginForm.refused(outcome.value, form.cleaned_data["remember"],
+                                                typed=pagecache.TYPED_MARK)
+            context["remember"] = form.cleaned_data["remember"]
+            return pagecache.render_anonymous(request, "signin/login.html", context,
+                                              typed=request.POST["email"])
+    return render(request, "signin/login.html", context)
 
 
 @require_POST
 def logout(request):
-    auth.logout(request)
+    flows.sign_out(request)
+    messages.info(request, _("Vous êtes déconnecté."))
     return redirect("signin:login")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reset_request(request):
+    form = ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = flows.request_reset(request, form.cleaned_data["email"])
+        if result.outcome is Outcome.THROTTLED:
+            return throttled(request, 60)
+        # The same redirect whatever the address: the e-mail says the rest.
+        return redirect("signin:reset_sent")
+    return render(request, "signin/reset_request.html", {"form": form})
+
+
+def reset_sent(request):
+    return render(request, "signin/reset_sent.html", {"reset_hours": settings.ETS_RESET_HOURS})
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reset_confirm(request, token):
+    check = check_reset_token(token)
+    if not check.ok or not check.user.is_active:
+        status = check.status.value if not check.ok else "invalid"
+        return render(request, "signin/reset_invalid.html", {
+            "status": status, "reset_hours": settings.ETS_RESET_HOURS,
+        })
+    form = ResetPasswordForm(check.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        flows.complete_reset(request, check.user, form.cleaned_data["password1"])
+        messages.success(request, _(
+            "Votre nouveau mot de passe est enregistré. Vous pouvez vous connecter."
+        ))
+        return redirect("signin:login")
+    return render(request, "signin/reset_confirm.html", {
+        "form": form,
+        "account": check.user,
+        "rules": password_validation.password_validators_help_texts(),
+    })

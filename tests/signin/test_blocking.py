@@ -1,0 +1,150 @@
+import threading
+from unittest import mock
+
+import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.db import connection
+from django.test import RequestFactory
+
+from eprocedures.audit.models import AuditEvent
+from eprocedures.outbox.models import OutgoingEmail
+from eprocedures.signin import flows
+
+from .conftest import PASSWORD, make_user
+
+BLOCKED = "Votre compte est bloqué (nombre de tentatives maximal atteint)"
+INVALID = "Adresse courriel ou mot de passe incorrect."
+WRONG = "Mauvais;42Mot"
+
+
+def sign_in(client, email, password):
+    return client.post("/connexion/", {"email": email, "password": password})
+
+
+@pytest.mark.django_db
+def test_account_is_blocked_exactly_at_the_limit(client, user, settings):
+    settings.ETS_MAX_FAILED_LOGINS = 5
+    for attempt in range(1, 5):
+        html = sign_in(client, user.email, WRONG).content.decode()
+        assert INVALID in html and BLOCKED not in html
+        user.refresh_from_db()
+        assert (user.failed_login_count, user.blocked_at) == (attempt, None)
+
+    html = sign_in(client, user.email, WRONG).content.decode()
+
+    assert BLOCKED in html
+    assert INVALID not in html
+    user.refresh_from_db()
+    assert user.failed_login_count == 5
+    assert user.blocked_at is not None
+    assert user.is_active  # blocking never stops the reset e-mail, the way out
+    assert AuditEvent.objects.filter(event="account.blocked", user=user).count() == 1
+    notice = OutgoingEmail.objects.get(kind="blocked")
+    assert notice.to == user.email
+    assert notice.subject == (
+        "Votre compte de l'espace transactionnel sécurisé de l'INPI est bloqué")
+    assert "http://127.0.0.1:8000/mot-de-passe-oublie/" in notice.body_text
+    assert "Après 5 tentatives de connexion avec un mot de passe erroné" in notice.body_text
+
+
+@pytest.mark.django_db
+def test_limit_is_a_setting(client, user, settings):
+    settings.ETS_MAX_FAILED_LOGINS = 2
+    sign_in(client, user.email, WRONG)
+    assert BLOCKED in sign_in(client, user.email, WRONG).content.decode()
+
+
+@pytest.mark.django_db
+def test_blocked_account_refuses_the_right_password_without_hashing(client, user):
+    for _ in range(5):
+        sign_in(client, user.email, WRONG)
+
+    with mock.patch.object(MD5PasswordHasher, "verify", autospec=True,
+                           side_effect=MD5PasswordHasher.verify) as verify:
+        response = sign_in(client, user.email, PASSWORD)
+
+    assert verify.call_count == 0
+    assert BLOCKED in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert '<a href="/mot-de-passe-oublie/">Mot de passe oublié</a>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_attempts_while_blocked_do_not_count_and_send_no_more_notice(client, user):
+    for _ in range(9):
+        sign_in(client, user.email, WRONG)
+
+    user.refresh_from_db()
+    assert user.failed_login_count == 5
+    assert OutgoingEmail.objects.filter(kind="blocked").count() == 1
+    reasons = [e.detail["reason"] for e in AuditEvent.objects.filter(event="signin.failure")]
+    assert reasons.count("wrong_password") == 5
+    assert reasons.count("blocked") == 4
+
+
+@pytest.mark.django_db
+def test_address_variants_count_on_the_same_account(client, user):
+    for typed in ["MARIE.CURIE@EXAMPLE.FR", "  marie.curie@example.fr ", "Marie.Curie@Example.fr",
+                  "marie.curie@example.fr\t", " MaRiE.cUrIe@eXaMpLe.Fr"]:
+        sign_in(client, typed, WRONG)
+
+    user.refresh_from_db()
+    assert user.failed_login_count == 5
+    assert user.is_blocked
+
+
+@pytest.mark.django_db
+def test_success_resets_the_count(client, user):
+    for _ in range(4):
+        sign_in(client, user.email, WRONG)
+
+    response = sign_in(client, user.email, PASSWORD)
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.failed_login_count == 0
+    client.post("/deconnexion/")
+    for _ in range(4):  # four more: still not blocked, the count started again
+        sign_in(client, user.email, WRONG)
+    user.refresh_from_db()
+    assert (user.failed_login_count, user.blocked_at) == (4, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fifty_parallel_wrong_attempts_block_exactly_at_the_limit(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency need PostgreSQL")
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 1000
+    user = make_user()
+    factory = RequestFactory()
+    barrier = threading.Barrier(50)
+    outcomes, errors = [], []
+
+    def attempt(n):
+        try:
+            request = factory.post("/connexion/", REMOTE_ADDR=f"198.51.100.{n % 250}")
+            barrier.wait(timeout=30)
+            outcomes.append(flows.sign_in(request, user.email, WRONG).outcome)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert errors == []
+    user.refresh_from_db()
+    assert user.failed_login_count == 5
+    assert user.is_blocked
+    assert len(outcomes) == 50
+    assert outcomes.count(flows.Outcome.INVALID) == 4
+    assert outcomes.count(flows.Outcome.BLOCKED) == 46
+    failures = AuditEvent.objects.filter(event="signin.failure", user=user)
+    assert failures.count() == 50  # every attempt made is recorded
+    assert failures.filter(detail__reason="wrong_password").count() == 5
+    assert AuditEvent.objects.filter(event="account.blocked").count() == 1
+    assert OutgoingEmail.objects.filter(kind="blocked").count() == 1

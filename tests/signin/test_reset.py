@@ -1,0 +1,176 @@
+import re
+import time
+from importlib import import_module
+from unittest import mock
+
+import pytest
+from django.conf import settings as django_settings
+
+from eprocedures.accounts.models import UserSession
+from eprocedures.accounts.tokens import make_reset_token
+from eprocedures.audit.models import AuditEvent
+from eprocedures.outbox.models import OutgoingEmail
+
+from .conftest import NEW_PASSWORD, PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def request_reset(client, email):
+    return client.post("/mot-de-passe-oublie/", {"email": email})
+
+
+def link_in(email):
+    return re.search(r"http://127\.0\.0\.1:8000(/mot-de-passe-oublie/[^/\s]+/)", email.body_text)[1]
+
+
+def set_password(client, path, password=NEW_PASSWORD, confirmation=None):
+    return client.post(path, {"password1": password, "password2": confirmation or password})
+
+
+def test_request_page_has_the_labels(client):
+    html = client.get("/mot-de-passe-oublie/").content.decode()
+    assert "<h1>Mot de passe oublié</h1>" in html
+    assert '<label for="id_email">Courriel' in html
+    assert ">Réinitialiser mon mot de passe</button>" in html
+
+
+def test_request_sends_a_single_use_link(client, user):
+    response = request_reset(client, " Marie.Curie@Example.FR ")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/mot-de-passe-oublie/envoye/"
+    email = OutgoingEmail.objects.get(kind="reset")
+    assert email.to == user.email
+    assert email.subject == "Créez votre nouveau mot de passe – INPI"
+    assert "Ce lien ne sert qu'une fois et expire dans 24 heures." in email.body_text
+    assert AuditEvent.objects.filter(event="password_reset.requested", user=user).count() == 1
+
+
+def test_same_answer_whatever_the_address(client, user):
+    known = request_reset(client, user.email)
+    unknown = request_reset(client, "personne@example.fr")
+
+    assert (known.status_code, known["Location"], known.content) == (
+        unknown.status_code, unknown["Location"], unknown.content)
+    page = client.get(known["Location"]).content.decode()
+    assert "Si un compte correspond à cette adresse, un courriel vient de lui être envoyé" in page
+    assert OutgoingEmail.objects.count() == 1
+
+
+def test_account_awaiting_activation_gets_the_activation_link_again(client, db):
+    pending = make_user("pierre@example.fr", password=None, activated=False)
+
+    response = request_reset(client, pending.email)
+
+    assert response["Location"] == "/mot-de-passe-oublie/envoye/"
+    email = OutgoingEmail.objects.get()
+    assert email.kind == "activation"
+    assert "http://127.0.0.1:8000/activation/" in email.body_text
+    assert AuditEvent.objects.filter(event="activation.resent", user=pending).count() == 1
+
+
+def test_emails_per_account_are_limited_without_changing_the_answer(client, user, settings):
+    settings.ETS_RESET_EMAILS_PER_ACCOUNT_HOUR = 2
+    for _ in range(4):
+        assert request_reset(client, user.email)["Location"] == "/mot-de-passe-oublie/envoye/"
+    assert OutgoingEmail.objects.filter(kind="reset").count() == 2
+
+
+def test_link_page_has_the_labels_of_the_specification(client, user):
+    html = client.get(f"/mot-de-passe-oublie/{make_reset_token(user)}/").content.decode()
+    assert "<h1>Mot de passe oublié</h1>" in html
+    assert '<label for="id_password1">Créer votre mot de passe' in html
+    assert '<label for="id_password2">Confirmez votre mot de passe' in html
+    assert ">Enregistrer mon nouveau mot de passe</button>" in html
+    assert html.count('autocomplete="new-password"') == 2
+
+
+def _other_session(user):
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    store["_auth_user_id"] = str(user.pk)
+    store.create()
+    UserSession.objects.create(user=user, session_key=store.session_key)
+    return store.session_key
+
+
+def test_new_password_unblocks_ends_sessions_and_notifies(client, user):
+    for _ in range(5):
+        client.post("/connexion/", {"email": user.email, "password": "Mauvais;42Mot"})
+    other = _other_session(user)
+    request_reset(client, user.email)
+    path = link_in(OutgoingEmail.objects.get(kind="reset"))
+
+    response = set_password(client, path)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/connexion/"
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert (user.failed_login_count, user.blocked_at) == (0, None)
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore
+    assert not store().exists(other)
+    assert not UserSession.objects.filter(session_key=other).exists()
+    notice = OutgoingEmail.objects.get(kind="password_changed")
+    assert notice.subject == "Votre mot de passe a été modifié – INPI"
+    assert AuditEvent.objects.filter(event="password_reset.completed", user=user).count() == 1
+    assert AuditEvent.objects.filter(event="account.unblocked", user=user).count() == 1
+    page = client.get("/connexion/").content.decode()
+    assert "Votre nouveau mot de passe est enregistré. Vous pouvez vous connecter." in page
+    signed_in = client.post("/connexion/", {"email": user.email, "password": NEW_PASSWORD})
+    assert signed_in["Location"] == "/"
+
+
+def test_link_works_only_once(client, user):
+    path = f"/mot-de-passe-oublie/{make_reset_token(user)}/"
+    set_password(client, path)
+
+    response = set_password(client, path, "Autre!99Encore")
+
+    html = response.content.decode()
+    assert "Ce lien a déjà servi ou n'est plus valable" in html
+    assert '<a class="button" href="/mot-de-passe-oublie/">Demander un nouveau lien</a>' in html
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+
+
+def test_link_expires(client, user, settings):
+    settings.ETS_RESET_HOURS = 24
+    path = f"/mot-de-passe-oublie/{make_reset_token(user)}/"
+    later = time.time() + 24 * 3600 + 60
+
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        html = client.get(path).content.decode()
+
+    assert "Ce lien a expiré : il n'est valable que 24 heures." in html
+    assert "Créer votre mot de passe" not in html
+
+
+def test_link_dies_when_the_password_changes_another_way(client, user):
+    path = f"/mot-de-passe-oublie/{make_reset_token(user)}/"
+    user.set_password("Change;88Ailleurs")
+    user.save()
+
+    html = client.get(path).content.decode()
+
+    assert "Ce lien a déjà servi ou n'est plus valable" in html
+
+
+def test_forged_link_is_refused(client, db):
+    html = client.get("/mot-de-passe-oublie/abc:def:ghi/").content.decode()
+    assert "Ce lien n'est pas valable. Vérifiez que vous l'avez copié en entier." in html
+
+
+def test_password_rules_and_history_apply(client, user):
+    path = f"/mot-de-passe-oublie/{make_reset_token(user)}/"
+
+    html = set_password(client, path, PASSWORD).content.decode()
+    assert "Ce mot de passe a déjà été utilisé au cours de la dernière année." in html
+
+    html = set_password(client, path, NEW_PASSWORD, "Autre;77Chose").content.decode()
+    assert "Les deux mots de passe ne sont pas identiques." in html
+
+    html = set_password(client, path, "court").content.decode()
+    assert "Le mot de passe doit contenir entre 8 et 32 caractères." in html
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

@@ -1,0 +1,91 @@
+import pytest
+
+from eprocedures.audit.models import AuditEvent
+
+from .conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+WRONG = "Mauvais;42Mot"
+
+
+def test_failures_from_one_address_get_the_429_page(client, user, settings):
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 3
+    settings.ETS_SIGNIN_THROTTLE_MINUTES = 15
+    for n in range(3):  # spraying: a different account each time
+        client.post("/connexion/", {"email": f"cible{n}@example.fr", "password": WRONG},
+                    REMOTE_ADDR="203.0.113.7")
+
+    response = client.post("/connexion/", {"email": user.email, "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7")
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "900"
+    html = response.content.decode()
+    assert "<h1>Trop de tentatives</h1>" in html
+    assert "Par sécurité, réessayez dans 15 minutes." in html
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(event="signin.throttled").count() == 1
+
+
+def test_another_address_is_not_throttled(client, user, settings):
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 2
+    for _ in range(2):
+        client.post("/connexion/", {"email": "x@example.fr", "password": WRONG},
+                    REMOTE_ADDR="203.0.113.7")
+
+    response = client.post("/connexion/", {"email": user.email, "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.8")
+
+    assert response.status_code == 302
+
+
+def test_successes_do_not_count(client, user, settings):
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 2
+    for _ in range(4):
+        response = client.post("/connexion/", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+        client.post("/deconnexion/")
+
+
+def test_throttled_page_is_translated(client, settings):
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 1
+    client.post("/connexion/", {"email": "x@example.fr", "password": WRONG})
+    client.cookies["ets_language"] = "en"
+    response = client.post("/connexion/", {"email": "x@example.fr", "password": WRONG})
+    assert response.status_code == 429
+    assert "<h1>Too many attempts</h1>" in response.content.decode()
+
+
+def test_reset_requests_are_throttled_per_address(client, settings):
+    settings.ETS_RESET_REQUESTS_PER_HOUR = 2
+    for _ in range(2):
+        assert client.post("/mot-de-passe-oublie/", {"email": "x@example.fr"}).status_code == 302
+    response = client.post("/mot-de-passe-oublie/", {"email": "x@example.fr"})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "3600"
+
+
+def test_counters_are_shared_through_redis(client, settings):
+    import os
+
+    url = os.environ.get("ETS_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("ETS_TEST_REDIS_URL is not set")
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 2
+    caches["default"].clear()
+    try:
+        for _ in range(2):
+            client.post("/connexion/", {"email": "x@example.fr", "password": WRONG})
+        # The counter lives in Redis, where every instance of the portal reads it.
+        from eprocedures.signin.flows import failure_throttle
+
+        assert failure_throttle().count("127.0.0.1") == 2
+        response = client.post("/connexion/", {"email": "x@example.fr", "password": WRONG})
+        assert response.status_code == 429
+    finally:
+        caches["default"].clear()
