@@ -6,6 +6,7 @@ tell the owner what to do if they did not make the change.
 """
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from eprocedures.accounts.models import User
@@ -20,7 +21,7 @@ def _context(user: User, **extra) -> dict:
         "helpdesk_name": settings.ETS_HELPDESK_NAME,
         "helpdesk_phone": settings.ETS_HELPDESK_PHONE,
         "helpdesk_email": settings.ETS_HELPDESK_EMAIL,
-        "forgotten_password_url": settings.ETS_SITE_URL + "/mot-de-passe-oublie/",
+        "forgotten_password_url": settings.ETS_SITE_URL + reverse("signin:reset_request"),
         **extra,
     }
 

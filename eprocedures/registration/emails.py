@@ -10,9 +10,6 @@ from eprocedures.accounts.models import User
 from eprocedures.accounts.tokens import make_activation_token
 from eprocedures.outbox.services import send_templated
 
-# The forgotten-password page (PRODUCT.md); built by the sign-in flows.
-FORGOTTEN_PASSWORD_PATH = "/mot-de-passe-oublie/"
-
 
 def activation_link(user: User) -> str:
     """The link of the activation e-mail, on the configured site address (never the Host header)."""
@@ -46,7 +43,7 @@ def send_already_active(user: User):
         {
             "user": user,
             "login_url": settings.ETS_SITE_URL + reverse("signin:login"),
-            "reset_url": settings.ETS_SITE_URL + FORGOTTEN_PASSWORD_PATH,
+            "reset_url": settings.ETS_SITE_URL + reverse("signin:reset_request"),
         },
         language=user.language,
     )

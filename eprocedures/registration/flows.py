@@ -125,6 +125,12 @@ def _restart_activation(user: User) -> None:
     user.save()
 
 
+def send_fresh_activation(user: User) -> None:
+    """Kill the links sent before and e-mail a new one (sign-in, reset and support use it)."""
+    _restart_activation(user)
+    emails.send_activation(user)
+
+
 # --- Activation ----------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from eprocedures.audit.services import record
 
 from . import flows
-from .emails import FORGOTTEN_PASSWORD_PATH
 from .forms import (
     MAX_OTHER_PHONES,
     MESSAGES,
@@ -141,7 +141,7 @@ def activate(request, token):
         form = ResendForm(initial={"email": link.user.email if link.user else ""})
         return render(request, "registration/link_problem.html",
                       {"problem": link.problem, "form": form,
-                       "forgotten_password_url": FORGOTTEN_PASSWORD_PATH,
+                       "forgotten_password_url": reverse("signin:reset_request"),
                        "activation_days": settings.ETS_ACTIVATION_DAYS},
                       status=410 if link.user else 404)
     form = ActivationForm(link.user, request.POST or None)

@@ -7,7 +7,7 @@ recipient's language and queues it in the caller's transaction.
 from django.conf import settings
 from django.urls import reverse
 
-from eprocedures.accounts.tokens import make_activation_token, make_reset_token
+from eprocedures.accounts.tokens import make_reset_token
 from eprocedures.outbox.services import send_templated
 
 
@@ -47,20 +47,3 @@ def send_password_changed(user):
         helpdesk_email=settings.ETS_HELPDESK_EMAIL,
         helpdesk_phone=settings.ETS_HELPDESK_PHONE,
     ), language=user.language)
-
-
-def send_activation(user):
-    """A fresh activation link for an account that is not yet activated.
-
-    Stand-in for the registration app's own activation e-mail, whose templates
-    (``registration/email/activation``) it uses; the merge points callers to
-    that function.
-    """
-    token = make_activation_token(user)
-    return send_templated("registration/email/activation", user.email, _context(
-        user,
-        # The address of the activation page is fixed by the product contract.
-        activation_url=absolute(f"/activation/{token}/"),
-        activation_days=settings.ETS_ACTIVATION_DAYS,
-    ), language=user.language)
-

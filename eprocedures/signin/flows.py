@@ -29,6 +29,7 @@ from eprocedures.accounts.sessions import end_other_sessions, mark_authenticated
 from eprocedures.audit.services import record
 from eprocedures.lib.http import client_ip
 from eprocedures.lib.throttle import Throttle
+from eprocedures.registration.flows import send_fresh_activation
 
 from . import emails
 
@@ -197,7 +198,7 @@ def resend_activation(request, user: User) -> bool:
     if not user.is_awaiting_activation:
         return False
     with transaction.atomic():
-        emails.send_activation(user)
+        send_fresh_activation(user)
         record(request, "activation.resent", user=user, email=user.email, by="support",
                staff=getattr(request.user, "email", ""))
     return True
@@ -233,7 +234,7 @@ def request_reset(request, email: str) -> Result:
 
     with transaction.atomic():
         if user.is_awaiting_activation:
-            emails.send_activation(user)
+            send_fresh_activation(user)
             record(request, "activation.resent", user=user, email=email,
                    reason="password_reset_requested")
         elif not user.is_active:  # disabled by the support desk

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import password_validation
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,14 +17,6 @@ from .flows import Outcome
 from .forms import LoginForm, ResetPasswordForm, ResetRequestForm
 
 TABS = {"courriel": "password", "carte": "card"}
-
-# Text of the placeholder tab smartcard/login_tab.html, kept in this app's catalogue
-# until the smartcard app replaces that template with the real sign-in.
-SMARTCARD_PLACEHOLDER = gettext_noop(
-    "La connexion par carte à puce sera bientôt disponible. En attendant, connectez-vous "
-    "avec votre adresse courriel et votre mot de passe."
-)
-
 
 def throttled(request, minutes: int):
     """The "try again later" page (HTTP 429)."""

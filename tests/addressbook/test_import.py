@@ -1,6 +1,6 @@
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from eprocedures.addressbook.csvformat import HEADER
 from eprocedures.addressbook.models import Contact

@@ -3,8 +3,6 @@
 from pathlib import Path
 
 import pytest
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils import timezone
 
 from eprocedures.accounts.models import User
@@ -12,18 +10,6 @@ from eprocedures.accounts.models import User
 PASSWORD = "Tournesol;42Bleu"
 NEW_PASSWORD = "Orage:77Violet"
 HERE = Path(__file__).resolve().parent
-
-
-@pytest.fixture(autouse=True)
-def _activation_email_templates(settings):
-    """The activation e-mail's templates belong to the registration app; until it is merged
-    on this branch, stand-ins from tests/signin/templates are used."""
-    try:
-        get_template("registration/email/activation.txt")
-    except TemplateDoesNotExist:
-        settings.TEMPLATES = [
-            {**settings.TEMPLATES[0], "DIRS": [HERE / "templates"]},
-        ]
 
 
 def make_user(email="marie.curie@example.fr", password=PASSWORD, *, activated=True, **fields):

@@ -41,7 +41,7 @@ def test_card_tab_works_without_javascript(client):
     html = client.get("/connexion/?onglet=carte").content.decode()
     assert 'id="panel-password" aria-labelledby="tab-password" hidden>' in html
     assert 'id="panel-card" aria-labelledby="tab-card">' in html
-    assert "La connexion par carte à puce sera bientôt disponible." in html
+    assert "Connexion par carte à puce</a>" in html
 
 
 def test_page_is_translated_in_english(client):
