@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PORT
 
-.PHONY: run test install install-test system-deps messages lint bench-signin clean
+.PHONY: run test install install-test system-deps messages lint bench-signin bench-addressbook clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,10 @@ clean:
 .PHONY: tls-demo
 tls-demo: install system-deps
 	PY=$(BIN)/python scripts/smartcard-tls-demo.sh
+
+## make bench-signin / bench-addressbook: the performance scripts (see README).
+bench-signin: install-test
+	$(BIN)/python bench/signin.py
+
+bench-addressbook: install-test
+	$(BIN)/python bench/addressbook.py
