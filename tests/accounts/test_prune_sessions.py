@@ -1,0 +1,29 @@
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.utils import timezone
+
+from eprocedures.accounts.models import User, UserSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_expired_and_vanished_sessions_are_forgotten(client):
+    user = User.objects.create_user("paul@example.fr", "Tr0mbone;Vert", first_name="Paul",
+                                    last_name="Durand", is_active=True)
+    client.force_login(user)
+    live_key = client.session.session_key
+    UserSession.objects.create(user=user, session_key="gone-long-ago")
+    expired = Session.objects.create(session_key="expired-one", session_data="",
+                                     expire_date=timezone.now() - timedelta(days=1))
+    UserSession.objects.create(user=user, session_key=expired.session_key)
+    out = StringIO()
+
+    call_command("prune_user_sessions", stdout=out)
+
+    assert list(UserSession.objects.values_list("session_key", flat=True)) == [live_key]
+    assert not Session.objects.filter(session_key="expired-one").exists()
+    assert "2 tracked session(s) forgotten" in out.getvalue()
