@@ -64,7 +64,8 @@ clean:
 
 ## make tls-demo: the portal over TLS behind a local nginx, with a demo CA and card (docs/smartcard.md).
 .PHONY: tls-demo
-tls-demo: install system-deps
+# Only nginx is needed here (the script says how to install it): not the test suite's packages.
+tls-demo: install
 	PY=$(BIN)/python scripts/smartcard-tls-demo.sh
 
 ## make bench-signin / bench-addressbook: the performance scripts (see README).

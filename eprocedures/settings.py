@@ -243,6 +243,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Where `manage.py smartcard_refresh_crls` downloads the CRLs from (comma list of URLs).
 ETS_SMARTCARD_CRL_URLS = env_list("ETS_SMARTCARD_CRL_URLS", [])
+# With the card front on a host of its own (carte.example.org beside example.org), the
+# session opened by card sign-in must reach the portal: SESSION_COOKIE_DOMAIN=.example.org.
+# The language cookie follows, so that the card front answers in the chosen language.
+SESSION_COOKIE_DOMAIN = env_str("SESSION_COOKIE_DOMAIN", "") or None
+LANGUAGE_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
 
 # --- Address book (addressbook) ---------------------------------------------------
 # Largest CSV file "Importer" accepts, in bytes (2 MiB: some 15,000 contacts).

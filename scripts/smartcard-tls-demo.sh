@@ -7,6 +7,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PY=${PY:-.venv/bin/python}
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ ! -x "$NGINX" ]; then
+  echo "nginx is missing: install it with  sudo apt-get install nginx-light  (Debian/Ubuntu)" >&2
+  exit 1
+fi
 PORT=${PORT:-8000}
 TLS_PORT=${TLS_PORT:-8443}
 CARD_PORT=${CARD_PORT:-8444}
@@ -49,5 +54,5 @@ MSG
 trap 'kill 0' INT TERM EXIT
 "$PY" manage.py db_worker --interval 1 &
 "$PY" manage.py runserver --noreload "127.0.0.1:$PORT" &
-nginx -p "$NGINX_DIR" -e "$NGINX_DIR/error.log" -c "$NGINX_DIR/nginx.conf" -g 'daemon off;' &
+"$NGINX" -p "$NGINX_DIR" -e "$NGINX_DIR/error.log" -c "$NGINX_DIR/nginx.conf" -g 'daemon off;' &
 wait

@@ -139,8 +139,18 @@ def pem(obj) -> bytes:
 
 
 def p12(certificate, key, ca_certificate, password: str, name: str) -> bytes:
-    """A PKCS#12 file a browser or an operating system imports (the demo "card")."""
-    return pkcs12.serialize_key_and_certificates(
-        name.encode(), key, certificate, [ca_certificate],
-        serialization.BestAvailableEncryption(password.encode()),
+    """A PKCS#12 file a browser or an operating system imports (the demo "card").
+
+    Encrypted the way every importer understands (3DES, SHA-1 MAC): the macOS
+    keychain and older Windows refuse OpenSSL 3's default AES-256 PKCS#12. It only
+    carries a demo key, and the newcomer must be able to import it anywhere.
+    """
+    encryption = (
+        serialization.PrivateFormat.PKCS12.encryption_builder()
+        .kdf_rounds(50000)
+        .key_cert_algorithm(pkcs12.PBES.PBESv1SHA1And3KeyTripleDESCBC)
+        .hmac_hash(hashes.SHA1())  # noqa: S303 (the PKCS#12 MAC importers expect)
+        .build(password.encode())
     )
+    return pkcs12.serialize_key_and_certificates(
+        name.encode(), key, certificate, [ca_certificate], encryption)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 log = logging.getLogger(__name__)
 
-# The gunicorn worker of scripts/smartcard-gunicorn.py puts the peer certificate here:
+# The gunicorn worker of gunicorn_worker.py puts the peer certificate here:
 # a WSGI key without the HTTP_ prefix, which no request header can produce.
 ENVIRON_KEY = "ets.client_certificate"
 # Card issuers sit one or two levels below their root.

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from eprocedures.accounts.sessions import mark_authenticated, recently_authenticated
+from eprocedures.accounts.sessions import AUTH_METHOD, mark_authenticated, recently_authenticated
 from eprocedures.lib.http import safe_next
 
 from . import flows, services
@@ -24,8 +24,11 @@ def add(request):
     if refusal:
         return render(request, "smartcard/add.html",
                       {"refusal": flows.MESSAGES[refusal]}, status=403)
-    fresh = recently_authenticated(request, settings.ETS_SMARTCARD_REAUTH_MINUTES)
-    form = None if fresh else ConfirmPasswordForm(request.user, request.POST or None)
+    # The password proves the account: a session opened by a card (or long ago) types it again.
+    fresh = (request.session.get(AUTH_METHOD) == "password"
+             and recently_authenticated(request, settings.ETS_SMARTCARD_REAUTH_MINUTES))
+    data = request.POST if request.method == "POST" else None  # an empty POST is still sent
+    form = None if fresh else ConfirmPasswordForm(request.user, data)
     if request.method == "POST" and (form is None or form.is_valid()):
         if form is not None:
             mark_authenticated(request, "password")
@@ -46,7 +49,7 @@ def activate(request, link_id):
     if state:
         return render(request, "smartcard/activate.html",
                       {"link_error": flows.MESSAGES[state]}, status=410)
-    form = ActivationCodeForm(request.POST or None)
+    form = ActivationCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             card = flows.complete_enrolment(request, link_id, form.cleaned_data["code"], check)

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from eprocedures.accounts.sessions import AUTH_METHOD
 from eprocedures.audit.models import AuditEvent
 from eprocedures.outbox.models import OutgoingEmail
 from eprocedures.smartcard.flows import CODE_THROTTLE
@@ -267,3 +268,99 @@ def test_nobody_removes_the_card_of_another_account(client, attorney, test_pki):
     sign_in_by_password(client, attorney)
     assert client.post(reverse("smartcard:remove", args=[card.pk])).status_code == 404
     assert Smartcard.objects.count() == 1
+
+
+def test_a_session_opened_by_a_card_types_the_password_before_adding_another(
+        client, attorney, test_pki):
+    """Adding a card takes the password: a card's own sign-in, however recent, is not enough."""
+    certificate = test_pki.card()
+    enrol(attorney, certificate)
+    client.get(reverse("smartcard:login"), **cert_meta(certificate))
+    assert client.session[AUTH_METHOD] == "smartcard"
+    assert 'autocomplete="current-password"' in text(client.get(ADD))
+    response = client.post(ADD)
+    assert response.context["form"].errors == {"password": ["Ce champ est obligatoire."]}
+    assert not Enrolment.objects.exists()
+    assert client.post(ADD, {"password": "Motdepasse-2024"}).status_code == 302
+    assert Enrolment.objects.filter(user=attorney).count() == 1
+    assert client.session[AUTH_METHOD] == "password"
+
+
+def test_the_cap_is_checked_again_when_the_card_is_activated(client, attorney, test_pki,
+                                                             settings):
+    settings.ETS_SMARTCARD_MAX_CARDS = 1
+    link, code = request_code(client, attorney)
+    enrol(attorney, test_pki.card("Carte 1"))  # added meanwhile, from another request
+    response = client.post(link, {"code": code}, **cert_meta(test_pki.card("Carte 2")))
+    assert response.context["form"].errors == {"__all__": [
+        "Vous avez atteint le nombre maximal de cartes à puce pour votre compte. Retirez-en une "
+        "avant d'en ajouter une autre."]}
+    assert attorney.smartcards.count() == 1
+
+
+def test_the_congratulations_page_leads_back_to_the_portal(client, attorney, test_pki, settings):
+    """From the certificate front's host back to "Mes informations" on the portal's."""
+    settings.ETS_SITE_URL = "https://portail.example"
+    settings.ETS_SMARTCARD_URL = "https://carte.portail.example"
+    link, code = request_code(client, attorney)
+    response = client.post(link, {"code": code}, **cert_meta(test_pki.card()))
+    assert 'href="https://portail.example/mes-informations/">Retour au portail</a>' in (
+        text(response))
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("not_allowed", "Smartcard sign-in is reserved for authorised representatives (IP attorneys, "
+                    "lawyers, L422-5...)."),
+    ("max_cards", "You have reached the maximum number of smartcards for your account. Remove one "
+                  "before adding another."),
+    ("code_sent", "An e-mail with the “Activate” link and your activation code has just been sent "
+                  "to you."),
+    ("code_wrong", "This activation code is not valid."),
+    ("code_expired", "This activation link has expired. Ask for a new one from “My details”."),
+    ("code_used", "This activation link is no longer valid. Ask for a new one from “My details”."),
+    ("enrolled_elsewhere", "This certificate is already registered on another account."),
+    ("enrolled", "Congratulations! Your smartcard is registered. You can now sign in with it from "
+                 "the “Smartcard” tab."),
+    ("removed", "The smartcard has been removed from your account."),
+])
+def test_enrolment_messages_in_english(client, test_pki, settings, case, message):
+    settings.ETS_SMARTCARD_MAX_CARDS = 1
+    user = make_user(attorney=case != "not_allowed", language="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if case in ("not_allowed", "max_cards"):
+        if case == "max_cards":
+            enrol(user, test_pki.card("Carte 1"))
+        sign_in_by_password(client, user)
+        response = client.get(ADD)
+    elif case == "code_sent":
+        sign_in_by_password(client, user)
+        response = client.post(ADD, follow=True)
+        mail = OutgoingEmail.objects.get(kind="activation_code")
+        assert mail.subject == "INPI: activate your smartcard"
+        assert ("Insert your smartcard, then open the “Activate” link below. Type the activation "
+                "code, choose your card's certificate when your browser offers it, then click "
+                "“Confirm”.") in " ".join(mail.body_text.split())
+    elif case == "removed":
+        card = enrol(user, test_pki.card())
+        sign_in_by_password(client, user)
+        response = client.post(reverse("smartcard:remove", args=[card.pk]), follow=True)
+    else:
+        link, code = request_code(client, user)
+        certificate = test_pki.card()
+        if case == "code_wrong":
+            code = "AAAAA-AAAAA"
+        elif case == "code_expired":
+            Enrolment.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        elif case == "code_used":
+            client.post(link, {"code": code}, **cert_meta(test_pki.card("Autre")))
+        elif case == "enrolled_elsewhere":
+            enrol(make_user("other@example.fr"), certificate)
+        response = client.post(link, {"code": code}, **cert_meta(certificate))
+    assert message in text(response)
+
+
+def test_an_empty_code_is_told_to_be_required(client, attorney, test_pki):
+    link, _code = request_code(client, attorney)
+    response = client.post(link, {}, **cert_meta(test_pki.card()))
+    assert response.context["form"].errors == {"code": ["Ce champ est obligatoire."]}
+    assert Enrolment.objects.get().failed_attempts == 0

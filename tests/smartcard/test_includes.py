@@ -43,3 +43,11 @@ def test_login_tab_links_to_the_certificate_front(rf, settings):
     page = render("smartcard/login_tab.html", AnonymousUser(), rf)
     assert 'href="https://carte.portail.example/carte-a-puce/connexion/"' in page
     assert "Connexion par carte à puce" in page
+
+
+def test_the_card_tab_keeps_where_the_visitor_was_going(client, settings):
+    settings.ETS_SMARTCARD_URL = "https://carte.portail.example"
+    page = html.unescape(client.get("/connexion/?onglet=carte&next=/mes-informations/")
+                         .content.decode())
+    assert ('href="https://carte.portail.example/carte-a-puce/connexion/?next=/mes-informations/"'
+            in page)

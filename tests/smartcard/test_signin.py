@@ -1,12 +1,13 @@
 """Sign-in with a card: the client-certificate endpoint of the "Carte à puce" tab."""
 
+import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from eprocedures.accounts.sessions import AUTH_METHOD
 from eprocedures.audit.models import AuditEvent
@@ -177,3 +178,86 @@ def test_messages_are_translated(client, test_pki, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = refused(client.get(LOGIN, **cert_meta(test_pki.expired())), "expired")
     assert "The certificate of this smartcard has expired." in page
+
+
+def _situation(kind, test_pki):
+    """The request meta of a card sign-in ending in `kind`."""
+    if kind == "no_certificate":
+        return {"REMOTE_ADDR": "127.0.0.1"}
+    if kind == "unknown":
+        return cert_meta(test_pki.card())
+    if kind == "revoked":
+        certificate = test_pki.card()
+        enrol(make_user(), certificate)
+        test_pki.revoke(certificate)
+        return cert_meta(certificate)
+    if kind == "revocation_unavailable":
+        for path in test_pki.crl_dir.iterdir():
+            path.unlink()
+        return cert_meta(test_pki.card())
+    if kind in ("blocked", "not_activated"):
+        fields = ({"blocked_at": timezone.now()} if kind == "blocked"
+                  else {"is_active": False, "activated_at": None})
+        certificate = test_pki.card()
+        enrol(make_user(**fields), certificate)
+        return cert_meta(certificate)
+    certificate = {
+        "expired": test_pki.expired,
+        "not_yet_valid": test_pki.not_yet_valid,
+        "untrusted_issuer": test_pki.wrong_issuer,
+        "no_client_auth": test_pki.without_client_auth,
+    }[kind]()
+    return cert_meta(certificate)
+
+
+@pytest.mark.parametrize(("reason", "message"), [
+    ("no_certificate", "No certificate was presented. Insert your smartcard, then try again and "
+                       "choose its certificate when your browser offers it."),
+    ("unknown", "This certificate is not registered on any account. Sign in with your e-mail and "
+                "password, then add your smartcard from “My details”."),
+    ("expired", "The certificate of this smartcard has expired."),
+    ("not_yet_valid", "The certificate of this smartcard is not valid yet."),
+    ("untrusted_issuer", "The certificate of this smartcard was not issued by a recognised "
+                         "authority."),
+    ("revoked", "The certificate of this smartcard has been revoked."),
+    ("no_client_auth", "This certificate cannot be used for authentication: choose the "
+                       "authentication certificate of your smartcard."),
+    ("revocation_unavailable", "The validity of this certificate cannot be checked at the "
+                               "moment. Try again later or sign in with your e-mail and password."),
+    ("blocked", "Your account is blocked (maximum number of attempts reached)"),
+    ("not_activated", "Your account is not activated yet: follow the link you received by e-mail "
+                      "to choose your password."),
+])
+def test_every_refusal_in_english(client, test_pki, settings, reason, message):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(LOGIN, **_situation(reason, test_pki))
+    refused(response, reason)
+    assert f'data-reason="{reason}">{message}</p>' in html.unescape(response.content.decode())
+    assert "<h1>Smartcard sign-in</h1>" in response.content.decode()
+
+
+def test_the_expiry_reminder_in_english(client, test_pki, settings):
+    certificate = test_pki.card(not_after=datetime.now(UTC) + timedelta(days=10))
+    enrol(make_user(language="en"), certificate)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(LOGIN, **cert_meta(certificate), follow=True)
+    with translation.override("en"):
+        expiry = formats.date_format(timezone.localtime(certificate.not_valid_after_utc),
+                                     "SHORT_DATE_FORMAT")
+    assert (f"The certificate of your smartcard expires on {expiry}: have it renewed, then add "
+            "the new card from “My details”.") in text(response)
+    [notice] = OutgoingEmail.objects.filter(kind="expiry_reminder")
+    assert notice.subject == "INPI: the certificate of your smartcard expires soon"
+
+
+def test_a_card_session_ends_when_the_account_is_blocked_later(client, attorney, test_pki):
+    """A blocked account stays blocked: the card's session does not outlive the blocking."""
+    certificate = test_pki.card()
+    enrol(attorney, certificate)
+    client.get(LOGIN, **cert_meta(certificate))
+    assert client.get(reverse("myinfo:index")).status_code == 200
+    attorney.blocked_at = timezone.now()
+    attorney.save(update_fields=["blocked_at"])
+    response = client.get(reverse("myinfo:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("signin:login"))

@@ -16,3 +16,9 @@ def can_add_smartcard(user) -> bool:
 def smartcard_url(name: str, *args) -> str:
     """An absolute URL on the client-certificate front (ETS_SMARTCARD_URL)."""
     return settings.ETS_SMARTCARD_URL + reverse(name, args=args)
+
+
+@register.simple_tag
+def portal_url(name: str, *args) -> str:
+    """An absolute URL on the portal (ETS_SITE_URL), for links leaving the certificate front."""
+    return settings.ETS_SITE_URL + reverse(name, args=args)
