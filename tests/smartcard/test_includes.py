@@ -33,9 +33,19 @@ def test_line_with_a_card_shows_holder_expiry_and_removal(attorney, rf, test_pki
     assert reverse("smartcard:remove", args=[card.pk]) in page
 
 
-def test_line_of_a_non_professional_account_has_no_add_button(db, rf):
+def test_line_of_a_non_professional_account_has_no_add_button_and_says_why(db, rf):
     page = render("smartcard/myinfo_line.html", make_user(attorney=False), rf)
     assert reverse("smartcard:add") not in page
+    assert ("La connexion par carte à puce est réservée aux mandataires habilités "
+            "(CPI, avocat, L422-5...).") in page
+
+
+def test_line_says_when_the_card_cap_is_reached(attorney, rf, test_pki, settings):
+    settings.ETS_SMARTCARD_MAX_CARDS = 1
+    enrol(attorney, test_pki.card("Paul Durand"))
+    page = render("smartcard/myinfo_line.html", attorney, rf)
+    assert reverse("smartcard:add") not in page
+    assert "Vous avez atteint le nombre maximal de cartes à puce pour votre compte." in page
 
 
 def test_login_tab_links_to_the_certificate_front(rf, settings):

@@ -12,6 +12,13 @@ def can_add_smartcard(user) -> bool:
     return flows.enrolment_refusal(user) is None
 
 
+@register.filter
+def smartcard_refusal(user) -> str:
+    """Why this account cannot add a card now ("" when it can), shown beside the line."""
+    key = flows.enrolment_refusal(user)
+    return flows.MESSAGES[key] if key else ""
+
+
 @register.simple_tag
 def smartcard_url(name: str, *args) -> str:
     """An absolute URL on the client-certificate front (ETS_SMARTCARD_URL)."""
