@@ -179,3 +179,20 @@ def test_the_link_is_built_from_the_site_address_not_the_host_header(client, set
     body = OutgoingEmail.objects.get().body_text
     assert "https://ets.example.gouv.fr/activation/" in body
     assert "evil.example" not in body
+
+
+def test_an_activation_token_is_not_a_reset_token(client):
+    """Even for an active account, where a reset link would be accepted."""
+    user = make_account()
+    token = make_activation_token(user)
+    client.post(url(token), {"password1": GOOD, "password2": GOOD})
+    user.refresh_from_db()
+    assert user.is_active
+
+    reset_url = reverse("signin:reset_confirm", kwargs={"token": token})
+    response = client.get(reset_url)
+    assert "Ce lien n'est pas valable." in response.content.decode().replace("&#x27;", "'")
+    assert "password1" not in response.content.decode()
+    client.post(reset_url, {"password1": "Autre.Secret9", "password2": "Autre.Secret9"})
+    user.refresh_from_db()
+    assert user.check_password(GOOD)
