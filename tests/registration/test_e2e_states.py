@@ -9,6 +9,7 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from eprocedures.accounts.models import new_nonce
 from eprocedures.accounts.tokens import make_activation_token
@@ -53,7 +54,7 @@ def test_wizard_error_states_pass_axe(page, site, axe_check, language):
     page.fill("[name=email]", "paul.durand@")
     page.fill("[name=mobile_phone_number]", "12")
     submit(page, language)
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     assert page.locator("[aria-invalid=true]").count() >= 2
     axe_check(page, f"step 1 errors ({language})")
 
@@ -67,7 +68,7 @@ def test_wizard_error_states_pass_axe(page, site, axe_check, language):
     page.fill("[name=other_phone_1_number]", "123")
     submit(page, language)
     for name in ("street_number", "postal_code", "other_phone_1", "last_name", "is_attorney"):
-        assert page.locator(f"#id_{name}_group.field--error").count() == 1, name
+        expect(page.locator(f"#id_{name}_group.field--error")).to_have_count(1)
     assert page.locator("[name=street_number]").input_value() == "12 bis"
     axe_check(page, f"step 2 errors ({language})")
 
@@ -76,21 +77,21 @@ def test_wizard_error_states_pass_axe(page, site, axe_check, language):
     page.fill("[name=legal_name]", "Durand SA")
     page.fill("[name=siren]", "732 829 321")
     submit(page, language)
-    assert page.locator(".field--error").count() == 2  # SIREN key, form missing
+    expect(page.locator(".field--error")).to_have_count(2)  # SIREN key, form missing
     axe_check(page, f"legal person errors ({language})")
 
     assert wizard.post("personne-morale", LEGAL_PERSON).status_code == 302
     page.goto(site + "/inscription/questions-secretes/")
     page.select_option("[name=question_2]", "mother_maiden_name")
     submit(page, language)
-    assert page.locator(".field--error").count() == 3  # same question, two answers missing
+    expect(page.locator(".field--error")).to_have_count(3)  # same question, two answers missing
     axe_check(page, f"secret questions errors ({language})")
 
     assert wizard.post("questions-secretes", QUESTIONS).status_code == 302
     page.goto(site + "/inscription/conditions/")
     page.check("[name=accept_terms][value=non]")
     submit(page, language)
-    assert page.locator(".field--error").count() == 1
+    expect(page.locator(".field--error")).to_have_count(1)
     axe_check(page, f"terms refused ({language})")
 
 
@@ -104,7 +105,7 @@ def test_activation_and_link_pages_pass_axe_in_their_error_states(
     page.fill("[name=password1]", "durand")
     page.fill("[name=password2]", "other")
     page.locator("form .actions button").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     axe_check(page, f"activation refused ({language})")
 
     past = timezone.now() - timedelta(days=django_settings.ETS_ACTIVATION_DAYS, minutes=1)
@@ -125,11 +126,11 @@ def test_activation_and_link_pages_pass_axe_in_their_error_states(
 
     page.goto(site + "/activation/nouveau-lien/")
     page.locator("form .actions button").click()
-    assert page.locator(".error-summary").is_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
     axe_check(page, f"fresh link, no address ({language})")
     page.fill("[name=email]", "paul.durand@example.fr")
     page.locator("form .actions button").click()
-    assert page.url == site + "/activation/nouveau-lien/envoye/"
+    expect(page).to_have_url(site + "/activation/nouveau-lien/envoye/")
     axe_check(page, f"fresh link sent ({language})")
 
     user.refresh_from_db()  # the fresh link asked for above has replaced the others
@@ -137,7 +138,7 @@ def test_activation_and_link_pages_pass_axe_in_their_error_states(
     page.fill("[name=password1]", GOOD)
     page.fill("[name=password2]", GOOD)
     page.locator("form .actions button").click()
-    assert page.url == site + "/connexion/"
+    expect(page).to_have_url(site + "/connexion/")
     page.go_back()
     page.reload()
     axe_check(page, f"used link ({language})")
@@ -182,7 +183,7 @@ def test_the_live_ticks_agree_with_the_server_rules(page, site):
     user = make_account()
     page.goto(site + f"/activation/{make_activation_token(user)}/")
     page.get_by_text("Règles du mot de passe").click()
-    assert page.locator("li[data-rule]").count() == 8
+    expect(page.locator("li[data-rule]")).to_have_count(8)
 
     for password in TRICKY:
         page.fill("[name=password1]", password)
