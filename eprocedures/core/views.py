@@ -27,7 +27,9 @@ def help_page(request):
         "email": settings.ETS_HELPDESK_EMAIL,
         "hours": hours,
     }, "activation_days": settings.ETS_ACTIVATION_DAYS,
-       "max_failed_logins": settings.ETS_MAX_FAILED_LOGINS})
+       "max_failed_logins": settings.ETS_MAX_FAILED_LOGINS,
+       "smartcard_code_minutes": settings.ETS_SMARTCARD_CODE_MINUTES,
+       "smartcard_open_to_all": settings.ETS_SMARTCARD_OPEN_TO_ALL})
 
 
 def terms_page(request):

@@ -144,7 +144,8 @@ def activate(request, token):
                        "forgotten_password_url": reverse("signin:reset_request"),
                        "activation_days": settings.ETS_ACTIVATION_DAYS},
                       status=410 if link.user else 404)
-    form = ActivationForm(link.user, request.POST or None)
+    # A POST is bound even when empty, so that an empty submission names the missing fields.
+    form = ActivationForm(link.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             flows.activate(request, link.user, form.cleaned_data["password1"])
@@ -163,7 +164,7 @@ def activate(request, token):
 @require_http_methods(["GET", "POST"])
 def resend(request):
     """Ask for a fresh activation link; the answer never tells whether the address is known."""
-    form = ResendForm(request.POST or None, throttled=(
+    form = ResendForm(request.POST if request.method == "POST" else None, throttled=(
         request.method == "POST" and flows.resend_limited(request)))
     if request.method == "POST" and form.is_valid():
         flows.resend_activation(request, form.cleaned_data["email"])

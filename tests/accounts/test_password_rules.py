@@ -74,12 +74,18 @@ def test_messages_in_english():
     from django.utils import translation
 
     with translation.override("en"), pytest.raises(ValidationError) as info:
-        LengthValidator().validate("aB3,")
-    # The English text comes from the accounts catalogue (the lead's merge).
-    assert info.value.messages[0] in {
-        "Le mot de passe doit contenir entre 8 et 32 caractères.",
+        password_validation.validate_password("é")
+    assert info.value.messages == [
         "The password must contain between 8 and 32 characters.",
-    }
+        "The password must contain at least one lowercase letter [a-z].",
+        "The password must contain at least one uppercase letter [A-Z].",
+        "The password must contain at least one digit [0-9].",
+        "The password must contain at least one punctuation mark from among "
+        "[, ; . + : ! ? = @].",
+    ]
+    with translation.override("en"), pytest.raises(ValidationError) as info:
+        password_validation.validate_password("Azerty123!")
+    assert info.value.messages == ["This password is too common: choose a less predictable one."]
 
 
 def test_nothing_is_truncated_or_case_folded():

@@ -179,3 +179,67 @@ def test_the_link_is_built_from_the_site_address_not_the_host_header(client, set
     body = OutgoingEmail.objects.get().body_text
     assert "https://ets.example.gouv.fr/activation/" in body
     assert "evil.example" not in body
+
+
+def test_an_activation_token_is_not_a_reset_token(client):
+    """Even for an active account, where a reset link would be accepted."""
+    user = make_account()
+    token = make_activation_token(user)
+    client.post(url(token), {"password1": GOOD, "password2": GOOD})
+    user.refresh_from_db()
+    assert user.is_active
+
+    reset_url = reverse("signin:reset_confirm", kwargs={"token": token})
+    response = client.get(reset_url)
+    assert "Ce lien n'est pas valable." in response.content.decode().replace("&#x27;", "'")
+    assert "password1" not in response.content.decode()
+    client.post(reset_url, {"password1": "Autre.Secret9", "password2": "Autre.Secret9"})
+    user.refresh_from_db()
+    assert user.check_password(GOOD)
+
+
+def test_each_failed_rule_is_named_in_english(client):
+    client.cookies["ets_language"] = "en"
+    user = make_account()
+    response = client.post(url(make_activation_token(user)),
+                           {"password1": "é", "password2": "x"})
+    assert response.context["form"].errors["password1"] == [
+        "The password must contain between 8 and 32 characters.",
+        "The password must contain at least one lowercase letter [a-z].",
+        "The password must contain at least one uppercase letter [A-Z].",
+        "The password must contain at least one digit [0-9].",
+        "The password must contain at least one punctuation mark from among "
+        "[, ; . + : ! ? = @].",
+    ]
+    response = client.post(url(make_activation_token(user)),
+                           {"password1": "Durand.Lille59", "password2": "Durand.Lille59"})
+    assert response.context["form"].errors["password1"] == [
+        "The password must not contain your last name, your first name, your e-mail address or "
+        "the office's name."]
+    html = response.content.decode()
+    assert "must contain at least one lowercase letter [a-z]." in html
+    assert ">Activate my account</button>" in html
+
+
+@pytest.mark.parametrize("password", ["Aa1," + "é" * 28, "Aa1, " + "x" * 27, "  Aa1,xxxx  "])
+def test_accents_and_spaces_are_kept_as_typed(client, password):
+    user = make_account()
+    client.post(url(make_activation_token(user)), {"password1": password, "password2": password})
+    user.refresh_from_db()
+    assert user.is_active
+    assert user.check_password(password)
+    if password != password.strip():
+        assert not user.check_password(password.strip())
+
+
+def test_thirty_three_characters_are_refused_not_cut(client):
+    user = make_account()
+    password = "Aa1," + "x" * 29
+    response = client.post(url(make_activation_token(user)),
+                           {"password1": password, "password2": password})
+    assert response.context["form"].errors["password1"] == [
+        "Le mot de passe doit contenir entre 8 et 32 caractères."]
+    client.post(url(make_activation_token(user)),
+                {"password1": password[:32], "password2": password[:32]})
+    user.refresh_from_db()
+    assert user.check_password(password[:32]) and not user.check_password(password)

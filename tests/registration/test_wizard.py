@@ -186,3 +186,50 @@ def test_only_the_steps_own_fields_are_kept_in_the_session(wizard, client):
     assert set(values["identifiants"]) == {"email", "mobile_phone_region", "mobile_phone_number"}
     assert "junk" not in values["informations"]
     assert values["informations"]["last_name"] == ["D" * 300]
+
+
+def labels(response):
+    """Visible label or legend texts of the open step, with a trailing * when mandatory."""
+    # The row inside <template> is inert until the script copies it.
+    html = re.sub(r"<template.*?</template>", "", response.content.decode(), flags=re.S)
+    found = []
+    for _tag, inner in re.findall(r"<(label|legend)[^>]*>(.*?)</\1>", html, re.S):
+        text = unescape(re.sub(r"<[^>]+>", "", inner)).strip()
+        found.append(" ".join(text.split()))
+    return found
+
+
+def test_every_label_of_the_product_contract_on_each_step(wizard, client):
+    assert labels(client.get(step_url("identifiants"))) == [
+        "Adresse courriel *", "Numéro de téléphone mobile *"]
+
+    wizard.fill(until="informations")
+    response = client.get(step_url("informations"))
+    assert labels(response) == [
+        "Civilité *", "Nom *", "Prénom *", "Pays *", "N° de voie", "Type de voie",
+        "Libellé de voie *", "Complément d'adresse", "Boîte postale", "Code postal *", "Ville *",
+        "Etes-vous un mandataire habilité (CPI, avocat, L422-5...)? *", "Oui", "Non",
+        "Agissez-vous en tant que personne morale? *", "Oui", "Non",
+    ]
+    html = unescape(response.content.decode())
+    assert ">Ajouter un numéro de téléphone</button>" in html
+    assert html.count(">Valider</button>") == 1
+
+    wizard.fill(until="questions-secretes")
+    assert labels(client.get(step_url("questions-secretes"))) == [
+        "Question 1 *", "Réponse 1 *", "Question 2 *", "Réponse 2 *"]
+
+    wizard.fill(until="conditions")
+    response = client.get(step_url("conditions"))
+    assert labels(response) == ["J'ai pris connaissance et je valide les CGU *", "Oui", "Non"]
+    assert ">Lire les conditions d'utilisation</a>" in unescape(response.content.decode())
+
+
+def test_the_mobile_dial_code_list_has_every_country_with_france_first(client):
+    html = client.get(step_url("identifiants")).content.decode()
+    select = re.search(r'<select name="mobile_phone_region".*?</select>', html, re.S).group(0)
+    options = re.findall(r'<option value="([A-Z]{2})"( selected)?>([^<]+)</option>', select)
+    assert options[0] == ("FR", " selected", "+33 (FR)")
+    assert len(options) > 240
+    assert ("BE", "", "+32 (BE)") in options and ("US", "", "+1 (US)") in options
+    assert ("GB", "", "+44 (GB)") in options and ("NC", "", "+687 (NC)") in options
