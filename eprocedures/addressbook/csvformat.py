@@ -14,6 +14,7 @@ those characters and give back the stored value.
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -251,6 +252,9 @@ _CIVILITIES = {"m": "M", "m.": "M", "monsieur": "M", "mme": "MME", "madame": "MM
 _STREET_TYPES = {fold(code): code for code, _label in STREET_TYPES if code}
 
 
+_FRENCH_E164 = re.compile(r"\+33([1-9][0-9]{8})")
+
+
 @lru_cache(maxsize=512)
 def _country_code(cell: str) -> str:
     value = cell.strip()
@@ -272,6 +276,11 @@ def form_data(cells: dict[str, str]) -> dict[str, str]:
     # A number written without its "+dial code" is read in the contact's country.
     region = data["country"] if data["country"] in phonenumbers.SUPPORTED_REGIONS else "FR"
     for name in ("phone", "mobile_phone"):
-        data[f"{name}_region"] = region  # the two inputs of PhoneWidget
-        data[f"{name}_number"] = data.pop(name, "")
+        number = data.pop(name, "")
+        french = _FRENCH_E164.fullmatch(number)
+        # The two inputs of PhoneWidget. A French number in E.164 (as exported) is given
+        # as its dial code and 9 digits, which the form reads exactly as "+33…" (+33 is
+        # France alone) but parses once instead of twice.
+        data[f"{name}_region"] = "FR" if french else region
+        data[f"{name}_number"] = french.group(1) if french else number
     return data
