@@ -74,6 +74,10 @@ MESSAGES = {
     "malformed": _(
         "Le fichier CSV est mal formé à la ligne %(line)d (guillemet non fermé ou mal placé)."
     ),
+    "cell_too_long": _(
+        "Le fichier contient à la ligne %(line)d une cellule de plus de %(max)d caractères : "
+        "ce n'est pas un carnet d'adresses."
+    ),
     "no_rows": _("Le fichier ne contient aucun contact (seulement l'en-tête)."),
     "cell_count": _("Cette ligne compte %(found)d colonnes au lieu de %(expected)d."),
 }
@@ -164,9 +168,20 @@ def decode(raw: bytes, max_bytes: int) -> str:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             raise ImportRefused("binary", MESSAGES["binary"]) from None
-    if any(c < " " and c not in "\t\r\n" for c in text):
+    if _CONTROL.search(text):
         raise ImportRefused("binary", MESSAGES["binary"])
     return text
+
+
+# Control characters other than tab, carriage return and line feed: not a text file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# How many column names a header message lists at most (a file may have thousands).
+MAX_LISTED_COLUMNS = 10
+
+
+def _listing(columns: list[str]) -> str:
+    listed = ", ".join(columns[:MAX_LISTED_COLUMNS])
+    return listed + (" …" if len(columns) > MAX_LISTED_COLUMNS else "")
 
 
 def size_label(n: int) -> str:
@@ -206,7 +221,10 @@ def read_rows(text: str) -> tuple[list[Row], str]:
     first_line = text.splitlines()[0] if text else ""
     best = None
     for delimiter in (";", ","):
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:  # e.g. a "cell" longer than the csv module accepts
+            cells = [first_line[:100]]
         fields, missing, unknown, repeated = _header_fields(cells)
         score = (not missing and not unknown and not repeated, -len(missing))
         if best is None or score > best[0]:
@@ -217,7 +235,7 @@ def read_rows(text: str) -> tuple[list[Row], str]:
         for key, columns in (("header_missing", missing), ("header_unknown", unknown),
                              ("header_repeated", repeated)):
             if columns:
-                details.append(MESSAGES[key] % {"columns": ", ".join(columns)})
+                details.append(MESSAGES[key] % {"columns": _listing(columns)})
         raise ImportRefused("header", *details)
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -234,7 +252,10 @@ def read_rows(text: str) -> tuple[list[Row], str]:
             row.cells = {name: restore(cell) for name, cell in zip(fields, cells, strict=False)
                          if name}
             rows.append(row)
-    except csv.Error:
+    except csv.Error as error:
+        if str(error).startswith("field larger than field limit"):
+            raise ImportRefused("cell_too_long", MESSAGES["cell_too_long"] % {
+                "line": reader.line_num, "max": csv.field_size_limit()}) from None
         raise ImportRefused("malformed", MESSAGES["malformed"] % {"line": reader.line_num}) \
             from None
     if not rows:
