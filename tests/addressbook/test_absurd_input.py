@@ -90,7 +90,6 @@ def test_a_row_of_100000_columns_is_an_error_of_that_row(signed_in):
 
 def test_a_single_line_of_50_megabytes_under_the_size_cap_is_refused(signed_in, settings):
     settings.ETS_ADDRESSBOOK_MAX_IMPORT_BYTES = 64 * 1024 * 1024
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
 
     assert file_errors(upload(signed_in, b"a" * 50_000_000)) == [
         HEADER_MESSAGE, MISSING_ALL, "Colonnes inconnues : " + "a" * 100 + "."]
