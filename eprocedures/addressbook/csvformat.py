@@ -14,6 +14,7 @@ those characters and give back the stored value.
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,6 +73,10 @@ MESSAGES = {
     "header_repeated": _("Colonnes en double : %(columns)s."),
     "malformed": _(
         "Le fichier CSV est mal formé à la ligne %(line)d (guillemet non fermé ou mal placé)."
+    ),
+    "cell_too_long": _(
+        "Le fichier contient à la ligne %(line)d une cellule de plus de %(max)d caractères : "
+        "ce n'est pas un carnet d'adresses."
     ),
     "no_rows": _("Le fichier ne contient aucun contact (seulement l'en-tête)."),
     "cell_count": _("Cette ligne compte %(found)d colonnes au lieu de %(expected)d."),
@@ -163,9 +168,20 @@ def decode(raw: bytes, max_bytes: int) -> str:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             raise ImportRefused("binary", MESSAGES["binary"]) from None
-    if any(c < " " and c not in "\t\r\n" for c in text):
+    if _CONTROL.search(text):
         raise ImportRefused("binary", MESSAGES["binary"])
     return text
+
+
+# Control characters other than tab, carriage return and line feed: not a text file.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# How many column names a header message lists at most (a file may have thousands).
+MAX_LISTED_COLUMNS = 10
+
+
+def _listing(columns: list[str]) -> str:
+    listed = ", ".join(columns[:MAX_LISTED_COLUMNS])
+    return listed + (" …" if len(columns) > MAX_LISTED_COLUMNS else "")
 
 
 def size_label(n: int) -> str:
@@ -205,7 +221,10 @@ def read_rows(text: str) -> tuple[list[Row], str]:
     first_line = text.splitlines()[0] if text else ""
     best = None
     for delimiter in (";", ","):
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error:  # e.g. a "cell" longer than the csv module accepts
+            cells = [first_line[:100]]
         fields, missing, unknown, repeated = _header_fields(cells)
         score = (not missing and not unknown and not repeated, -len(missing))
         if best is None or score > best[0]:
@@ -216,7 +235,7 @@ def read_rows(text: str) -> tuple[list[Row], str]:
         for key, columns in (("header_missing", missing), ("header_unknown", unknown),
                              ("header_repeated", repeated)):
             if columns:
-                details.append(MESSAGES[key] % {"columns": ", ".join(columns)})
+                details.append(MESSAGES[key] % {"columns": _listing(columns)})
         raise ImportRefused("header", *details)
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -233,7 +252,10 @@ def read_rows(text: str) -> tuple[list[Row], str]:
             row.cells = {name: restore(cell) for name, cell in zip(fields, cells, strict=False)
                          if name}
             rows.append(row)
-    except csv.Error:
+    except csv.Error as error:
+        if str(error).startswith("field larger than field limit"):
+            raise ImportRefused("cell_too_long", MESSAGES["cell_too_long"] % {
+                "line": reader.line_num, "max": csv.field_size_limit()}) from None
         raise ImportRefused("malformed", MESSAGES["malformed"] % {"line": reader.line_num}) \
             from None
     if not rows:
@@ -249,6 +271,9 @@ _KINDS = {"physique": Kind.NATURAL, "personne physique": Kind.NATURAL,
 _CIVILITIES = {"m": "M", "m.": "M", "monsieur": "M", "mme": "MME", "madame": "MME"}
 # The codes of the street types are their French names in lower case ("allée", "rue").
 _STREET_TYPES = {fold(code): code for code, _label in STREET_TYPES if code}
+
+
+_FRENCH_E164 = re.compile(r"\+33([1-9][0-9]{8})")
 
 
 @lru_cache(maxsize=512)
@@ -272,6 +297,11 @@ def form_data(cells: dict[str, str]) -> dict[str, str]:
     # A number written without its "+dial code" is read in the contact's country.
     region = data["country"] if data["country"] in phonenumbers.SUPPORTED_REGIONS else "FR"
     for name in ("phone", "mobile_phone"):
-        data[f"{name}_region"] = region  # the two inputs of PhoneWidget
-        data[f"{name}_number"] = data.pop(name, "")
+        number = data.pop(name, "")
+        french = _FRENCH_E164.fullmatch(number)
+        # The two inputs of PhoneWidget. A French number in E.164 (as exported) is given
+        # as its dial code and 9 digits, which the form reads exactly as "+33…" (+33 is
+        # France alone) but parses once instead of twice.
+        data[f"{name}_region"] = "FR" if french else region
+        data[f"{name}_number"] = french.group(1) if french else number
     return data

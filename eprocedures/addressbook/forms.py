@@ -5,6 +5,8 @@ import copy
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from django_countries.fields import LazyTypedChoiceField
 from stdnum.fr import siren as stdnum_siren
 
 from eprocedures.accounts.forms import MESSAGES as ACCOUNT_MESSAGES
@@ -12,7 +14,7 @@ from eprocedures.accounts.forms import ContactDetailsForm, ETSForm
 from eprocedures.accounts.normalize import normalize_email
 from eprocedures.lib.formfields import PhoneField
 
-from .models import CONTACT_FIELDS, Contact, Kind
+from .models import CONTACT_FIELDS, COUNTRY_CODES, Contact, Kind
 from .phones import E164Number
 
 MESSAGES = {
@@ -33,8 +35,23 @@ FIELDS_OF_KIND = {
 
 
 def _stored(number):
-    """What the model stores for a cleaned phone: "" when none (the columns are NOT NULL)."""
-    return E164Number.of(number) if number else ""
+    """What the model stores for a cleaned phone: "" when none (the columns are NOT NULL).
+
+    PhoneField gives None or a number parse_phone has accepted (``if number`` would
+    format it, hence validate it again, only to test that it is not empty).
+    """
+    return "" if number is None else E164Number.validated(number)
+
+
+class CountryCodeField(LazyTypedChoiceField):
+    """The countries list of registration, checked by a set lookup.
+
+    Django's ChoiceField compares the value with each of the 250 choices in turn;
+    the import checks thousands of contacts at once. Same choices, same rule.
+    """
+
+    def valid_value(self, value):
+        return value in COUNTRY_CODES
 
 
 class ContactForm(ContactDetailsForm):
@@ -53,6 +70,8 @@ class ContactForm(ContactDetailsForm):
     # Longer than 9 so that "732 829 320" (with spaces) reaches clean_siren.
     siren = forms.CharField(label=_("N° SIREN"), max_length=20, required=False,
                             widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    country = CountryCodeField(label=ContactDetailsForm.base_fields["country"].label,
+                               choices=countries)
     phone = PhoneField(label=_("Téléphone"), required=False)
     mobile_phone = PhoneField(label=_("Téléphone mobile"), mobile=True, required=False)
 
@@ -139,9 +158,12 @@ class ContactForm(ContactDetailsForm):
         return cleaned
 
     def validate_unique(self):
-        super().validate_unique()
         if not self.check_duplicates:
-            return  # the import compares identity keys itself, in one query
+            # The import compares identity keys itself, in one query. The model has no
+            # other unique field or constraint to check (Django would only build a
+            # queryset per row to find the constraint's fields excluded).
+            return
+        super().validate_unique()
         self.instance.refresh_derived()
         twins = Contact.objects.filter(owner=self.instance.owner,
                                        identity_key=self.instance.identity_key)

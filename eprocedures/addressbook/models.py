@@ -39,6 +39,14 @@ CONTACT_FIELDS = [
 ]
 
 
+IDENTITY_FIELDS = frozenset({"owner", "identity_key"})
+
+
+def country_code_of(contact) -> str:
+    """The country code as stored, without building django-countries' Country object."""
+    return str(contact.__dict__.get("country") or "")
+
+
 def _fold(value: str) -> str:
     """accounts.normalize.fold, with a shortcut for ASCII text (no accents to remove)."""
     if value.isascii():
@@ -55,7 +63,7 @@ def identity_key_of(contact) -> str:
     """
     parts = []
     for name in CONTACT_FIELDS:
-        value = getattr(contact, name)
+        value = country_code_of(contact) if name == "country" else getattr(contact, name)
         parts.append(_fold(str(value)) if value else "")
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
@@ -119,9 +127,16 @@ class Contact(models.Model):
         # A known country code is checked by a set lookup rather than Django's scan of
         # 250 choices: the import validates thousands of contacts at once.
         exclude = set(exclude or ())
-        if str(self.country) in COUNTRY_CODES:
+        if country_code_of(self) in COUNTRY_CODES:
             exclude.add("country")
         super().clean_fields(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        # The one constraint is on (owner, identity_key), which forms never edit: Django
+        # skips it then, but only after building a queryset for it, once per row imported.
+        if exclude and not IDENTITY_FIELDS.isdisjoint(exclude):
+            return
+        super().validate_constraints(exclude=exclude)
 
     @property
     def is_legal_person(self) -> bool:

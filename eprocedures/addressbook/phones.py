@@ -13,6 +13,7 @@ class E164Number(PhoneNumber):
     """
 
     _valid: bool | None = None
+    _text: str | None = None
 
     @classmethod
     def of(cls, number: PhoneNumber) -> "E164Number":
@@ -20,7 +21,25 @@ class E164Number(PhoneNumber):
         copy.merge_from(number)
         return copy
 
+    @classmethod
+    def validated(cls, number: PhoneNumber) -> "E164Number":
+        """A copy of a number that lib.phones.parse_phone has just accepted.
+
+        parse_phone refuses any number libphonenumber does not find valid, so the
+        model's own validator need not run libphonenumber a second time.
+        """
+        copy = cls.of(number)
+        copy._valid = True
+        return copy
+
     def is_valid(self) -> bool:
         if self._valid is None:
             self._valid = super().is_valid()
         return self._valid
+
+    def __str__(self) -> str:
+        # Formatted once: len() (the length check), the identity key and the database
+        # value each ask for it.
+        if self._text is None:
+            self._text = super().__str__()
+        return self._text

@@ -15,12 +15,17 @@ from .forms import ContactForm
 from .models import Contact
 
 BATCH_SIZE = 500
+# An import stops listing (and looking for) errors after this many: nothing is imported
+# anyway, and a page of a million errors would help nobody.
+MAX_LISTED_ERRORS = 1000
 
 
 def contacts_of(owner: User, query: str = "") -> QuerySet[Contact]:
     """The owner's contacts, sorted by name; with a query, those whose name, dénomination,
     city or e-mail contain every word of it (case and accents ignored)."""
     contacts = Contact.objects.filter(owner=owner)
+    # Control characters (NUL above all, which PostgreSQL refuses) match no contact.
+    query = "".join(c if c.isprintable() else " " for c in query)
     for word in fold(query).split()[:10]:
         contacts = contacts.filter(search_text__contains=word)
     return contacts
@@ -46,6 +51,7 @@ class ImportResult:
     created: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
+    more_errors: bool = False  # errors beyond MAX_LISTED_ERRORS were not looked for
 
 
 def _letter(index: int) -> str:
@@ -68,10 +74,15 @@ def _row_errors(number: int, form: ContactForm) -> list[RowError]:
 
 
 def validate_rows(owner: User, rows: list[csvformat.Row]) -> tuple[list[Contact], list[RowError]]:
-    """Check every row with the contact form; return the contacts, or every error found."""
+    """Check every row with the contact form; return the contacts, or every error found.
+
+    After MAX_LISTED_ERRORS errors the remaining rows are not checked.
+    """
     make_form = ContactForm.for_rows(owner)
     contacts, errors = [], []
     for row in rows:
+        if len(errors) >= MAX_LISTED_ERRORS:
+            break
         if row.cell_count_error:
             errors.append(RowError(row.number, "", "", row.cell_count_error))
             continue
@@ -98,7 +109,8 @@ def import_file(owner: User, raw: bytes) -> ImportResult:
     rows, _delimiter = csvformat.read_rows(text)
     contacts, errors = validate_rows(owner, rows)
     if errors:
-        return ImportResult(errors=errors)
+        return ImportResult(errors=errors[:MAX_LISTED_ERRORS],
+                            more_errors=len(errors) >= MAX_LISTED_ERRORS)
     result = ImportResult()
     with transaction.atomic():
         # One import at a time per account, so that the duplicate check below holds.

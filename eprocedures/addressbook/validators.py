@@ -17,5 +17,7 @@ def reject_control_characters(value: str) -> None:
     This also keeps the CSV export free of the tab and carriage-return cells that
     spreadsheets treat as formulas, and lets the import refuse such bytes as binary.
     """
-    if any(unicodedata.category(c) == "Cc" for c in value or ""):
+    if not value or value.isprintable():  # printable text has no control character
+        return
+    if any(unicodedata.category(c) == "Cc" for c in value):
         raise ValidationError(MESSAGES["control_characters"], code="control_characters")

@@ -109,6 +109,8 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
         return render(request, "addressbook/import.html", context)
     if result.errors:
         context["row_errors"] = result.errors
+        context["more_errors"] = result.more_errors
+        context["max_errors"] = services.MAX_LISTED_ERRORS
         context["error_lines"] = len({e.line for e in result.errors})
         record(request, "addressbook.import", user=request.user, success=False,
                reason="rows", errors=len(result.errors))

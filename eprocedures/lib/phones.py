@@ -74,12 +74,14 @@ def _parse_french(digits: str, *, mobile: bool) -> PhoneNumber:
         digits = digits[1:]
     if not (len(digits) == 9 and digits.isdigit() and digits.isascii()):
         raise ValidationError(MESSAGES["phone_fr_length"], code="phone_fr_length")
-    parsed = phonenumbers.parse("+33" + digits, None)
+    # Parsed once, straight into the PhoneNumber returned (as PhoneNumber.from_string does).
+    parsed = PhoneNumber()
+    phonenumbers.parse("+33" + digits, None, keep_raw_input=True, numobj=parsed)
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(MESSAGES["phone_invalid"], code="phone_invalid")
     if mobile and phonenumbers.number_type(parsed) not in MOBILE_TYPES:
         raise ValidationError(MESSAGES["phone_not_mobile"], code="phone_not_mobile")
-    return PhoneNumber.from_string("+33" + digits)
+    return parsed
 
 
 def split_phone(phone) -> tuple[str, str]:

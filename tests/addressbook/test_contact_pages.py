@@ -1,7 +1,9 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from eprocedures.addressbook.models import Contact
+from eprocedures.addressbook.validators import reject_control_characters
 
 from .conftest import add_contact, legal, natural
 
@@ -236,3 +238,28 @@ def test_the_myinfo_block_offers_voir_importer_exporter(signed_in):
     assert '<input type="file" name="file"' in html
     assert ">Importer</button>" in html
     assert 'href="/carnet-adresses/export/" download>Exporter</a>' in html
+
+
+@pytest.mark.parametrize(("value", "refused"), [
+    ("Rue des Lilas", False), ("Bâtiment\u00a0B", False), ("Zoë\u200bCie", False),
+    ("a\u2028b", False), ("a\tb", True), ("a\x7fb", True), ("a\x85b", True), ("a\x00b", True),
+])
+def test_only_control_characters_are_refused(value, refused):
+    try:
+        reject_control_characters(value)
+    except ValidationError as error:
+        assert refused and error.code == "control_characters"
+    else:
+        assert not refused
+
+
+def test_the_identity_constraint_is_still_validated_outside_forms(user):
+    add_contact(user)
+    twin = Contact(owner=user, kind="physique", civility="M", last_name="DUPONT",
+                   first_name="Jean", country="FR", street_name="avenue de la Gare",
+                   postal_code="69001", city="Lyon")
+    twin.refresh_derived()
+    with pytest.raises(ValidationError) as refused:
+        twin.full_clean()
+    assert refused.value.messages == [
+        "Un objet Contact avec ces champs Titulaire du carnet et Identity key existe déjà."]

@@ -265,3 +265,21 @@ def test_the_import_page_explains_the_format(signed_in):
     page = signed_in.get(IMPORT).content.decode()
     assert "<h1>Importer des contacts</h1>" in page
     assert "aucun contact n'est importé" in page
+
+
+def test_french_numbers_in_e164_follow_the_french_rules_whatever_the_country(signed_in):
+    rows = [
+        {**ROW, "Pays": "BE", "Code postal": "1000", "Ville": "Bruxelles"},
+        {**ROW, "Nom": "Petit", "Téléphone mobile": "'+33145678901"},  # a landline
+        {**ROW, "Nom": "Leroy", "Téléphone": "'+3314567890"},  # 8 digits
+    ]
+    response = upload(signed_in, csv_bytes(*rows))
+    assert row_errors(response) == [
+        (3, "Téléphone mobile", "S", "Ce numéro n'est pas un numéro de téléphone mobile."),
+        (4, "Téléphone", "R", "Un numéro français doit comporter 9 chiffres après +33 (par "
+                              "exemple 6 12 34 56 78 ; le 0 initial est accepté)."),
+    ]
+    upload(signed_in, csv_bytes(rows[0]))
+    [contact] = Contact.objects.all()
+    assert (str(contact.country), str(contact.phone), str(contact.mobile_phone)) == (
+        "BE", "+33145678901", "+33612345678")
