@@ -8,6 +8,7 @@ from django.urls import reverse
 from eprocedures.accounts.models import UserSession
 from eprocedures.accounts.sessions import AUTH_METHOD
 from eprocedures.audit.models import AuditEvent
+from eprocedures.signin import pagecache
 
 from .conftest import PASSWORD, make_user
 
@@ -192,7 +193,7 @@ def test_refused_page_shows_the_address_typed_escaped(client, db):
     assert INVALID in html
     assert ('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;@example.fr"') in html
     assert "<script>alert(1)" not in html
-    assert "ets-typed-address-marker" not in html
+    assert pagecache.TYPED_MARK not in html
 
 
 def test_refused_page_keeps_remember_me_ticked(client, user):
