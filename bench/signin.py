@@ -57,7 +57,7 @@ def parse_args():
     parser.add_argument("--no-pin", action="store_true",
                         help="run everything on every CPU (the load generator competes)")
     parser.add_argument("--workers", type=int, default=None,
-                        help="gunicorn sync workers (default: 2 per server CPU + 1)")
+                        help="gunicorn sync workers (default: 2 per server CPU)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--signins", type=int, default=400)
     parser.add_argument("--blocked-attempts", type=int, default=400)
@@ -80,7 +80,7 @@ def parse_args():
             parser.error(f"--server-cpus must leave at least one of {every} to the client")
         args.server_cpus, args.client_cpus = chosen, set(every) - chosen
     if args.workers is None:
-        args.workers = 2 * len(args.server_cpus) + 1
+        args.workers = 2 * len(args.server_cpus)
     for name in ("workers", "concurrency", "signins", "blocked_attempts"):
         if not 1 <= getattr(args, name) <= 100_000:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and 100000")
