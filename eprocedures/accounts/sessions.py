@@ -35,7 +35,11 @@ def _track_session(sender, request, user, **kwargs):
         return
     if request.session.session_key is None:
         request.session.save()
-    UserSession.objects.get_or_create(user=user, session_key=request.session.session_key)
+    # One INSERT … ON CONFLICT DO NOTHING (a re-sign-in may keep its session key).
+    UserSession.objects.bulk_create(
+        [UserSession(user=user, session_key=request.session.session_key)],
+        ignore_conflicts=True,
+    )
 
 
 def end_other_sessions(user, keep_session_key: str | None = None) -> int:

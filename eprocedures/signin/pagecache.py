@@ -8,9 +8,22 @@ it is rendered once per language, address, tab and outcome with markers where th
 token and the typed address go, and the markers are replaced by this request's
 values (the address escaped as the template would). Everything else (signed-in
 visitors, pages with messages or field errors) is rendered normally.
+
+What keeps one visitor's page from reaching another:
+- only anonymous requests without pending messages are served from here
+  (``cacheable``), and the page is rendered with nothing of the first visitor but
+  what is in the key: language, template, full path (the language switcher
+  repeats it) and the context given, which holds no per-visitor value;
+- the markers are random for each process, so that nothing a visitor sends (an
+  address, a ``next``, a query string) can be taken for a marker and receive this
+  request's CSRF token;
+- the pages are forgotten when a setting changes (tests) or a source file changes
+  (the development server's autoreloader); in production both need a restart.
 """
 
+import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from threading import Lock
 
 from django.contrib import messages
@@ -19,11 +32,11 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import autoreload, translation
 from django.utils.html import escape
 
-CSRF_MARK = "ets-csrf-token-marker"
-TYPED_MARK = "ets-typed-address-marker"
+CSRF_MARK = f"ets-csrf-{secrets.token_hex(16)}"
+TYPED_MARK = f"ets-typed-{secrets.token_hex(16)}"
 MAX_PAGES = 64
 
 _pages: OrderedDict = OrderedDict()
@@ -34,20 +47,24 @@ def cacheable(request) -> bool:
     return not request.user.is_authenticated and len(messages.get_messages(request)) == 0
 
 
-def render_anonymous(request, template: str, context: dict, typed: str = "") -> HttpResponse:
+def render_anonymous(request, template: str, context: dict, make_form: Callable,
+                     typed: str = "") -> HttpResponse:
     """Render ``template`` for an anonymous visitor, reusing the rendered page.
 
-    ``context`` must hold only values that are the same for every visitor (the form
-    carries TYPED_MARK in place of what was typed); ``typed`` replaces TYPED_MARK.
+    ``context`` must hold only values that are the same for every visitor; they key
+    the page. ``make_form()`` builds the form, carrying TYPED_MARK in place of what
+    was typed, and is called only when the page is not yet rendered; ``typed``
+    replaces TYPED_MARK.
     """
     key = (translation.get_language(), template, request.get_full_path(),
-           tuple(sorted((k, str(v)) for k, v in context.items() if k != "form")))
+           tuple(sorted((k, str(v)) for k, v in context.items())))
     with _lock:
         page = _pages.get(key)
         if page is not None:
             _pages.move_to_end(key)
     if page is None:
-        page = render_to_string(template, {**context, "csrf_token": CSRF_MARK}, request)
+        page = render_to_string(
+            template, {**context, "form": make_form(), "csrf_token": CSRF_MARK}, request)
         with _lock:
             _pages[key] = page
             while len(_pages) > MAX_PAGES:
@@ -57,7 +74,17 @@ def render_anonymous(request, template: str, context: dict, typed: str = "") -> 
     return HttpResponse(page)
 
 
-@receiver(setting_changed)
-def _forget_pages(**kwargs):
+def forget_pages() -> None:
     with _lock:
         _pages.clear()
+
+
+@receiver(setting_changed)
+def _forget_on_setting_change(**kwargs):
+    forget_pages()
+
+
+@receiver(autoreload.file_changed)
+def _forget_on_file_change(**kwargs):
+    # Returns None: whether the server restarts stays the other receivers' decision.
+    forget_pages()

@@ -18,6 +18,7 @@ from .forms import LoginForm, ResetPasswordForm, ResetRequestForm
 
 TABS = {"courriel": "password", "carte": "card"}
 
+
 def throttled(request, minutes: int):
     """The "try again later" page (HTTP 429)."""
     response = render(request, "signin/throttled.html", {"minutes": minutes}, status=429)
@@ -49,21 +50,23 @@ def login(request):
         form.reject(outcome.value)
     tab = TABS.get(request.GET.get("onglet"), "password") if request.method == "GET" else "password"
     context = {
-        "form": form,
         "tab": tab,
         "next": safe_next(request, next_url, default=""),
         "outcome": outcome.value if outcome else "",
     }
     if pagecache.cacheable(request):
         if request.method == "GET":
-            return pagecache.render_anonymous(request, "signin/login.html", context)
+            return pagecache.render_anonymous(request, "signin/login.html", context,
+                                              lambda: form)
         if outcome is not None:
             # A refusal: the same page for everyone but the address typed, filled in.
-            context["form"] = LoginForm.refused(outcome.value, form.cleaned_data["remember"],
-                                                typed=pagecache.TYPED_MARK)
-            context["remember"] = form.cleaned_data["remember"]
-            return pagecache.render_anonymous(request, "signin/login.html", context,
-                                              typed=request.POST["email"])
+            remember = form.cleaned_data["remember"]
+            context["remember"] = remember
+            return pagecache.render_anonymous(
+                request, "signin/login.html", context,
+                lambda: LoginForm.refused(outcome.value, remember, typed=pagecache.TYPED_MARK),
+                typed=request.POST["email"])
+    context["form"] = form
     return render(request, "signin/login.html", context)
 
 

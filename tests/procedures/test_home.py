@@ -58,3 +58,57 @@ def test_see_more_lists_every_procedure(signed_in):
 def test_pages_need_a_signed_in_account(client, db):
     response = client.get("/e-procedures/brevet-depot-fr/nouveau/")
     assert response["Location"] == "/connexion/?next=/e-procedures/brevet-depot-fr/nouveau/"
+
+
+@pytest.fixture
+def signed_in_english(client, db):
+    user = make_user(language="en")
+    client.cookies["ets_language"] = "en"
+    client.post("/connexion/", {"email": user.email, "password": PASSWORD})
+    return client
+
+
+def test_home_blocks_in_english(signed_in_english):
+    html = signed_in_english.get("/").content.decode()
+
+    assert "<summary>Hello Marie Curie</summary>" in html
+    assert ">My latest e-procedures</h2>" in html
+    for column in ["e-Procedure", "Number", "Status", "Action"]:
+        assert f'<th scope="col">{column}</th>' in html
+    assert "You have not filed any e-procedure from this space yet." in html
+    assert '<a href="/e-procedures/">See more</a>' in html
+    assert ">My drafts</h2>" in html and "No draft in progress." in html
+    assert ">Start a new e-procedure</h2>" in html
+    assert "<h3>Patent</h3>" in html and "<h3>Other</h3>" in html
+    for slug, label in [("brevet-depot-fr", "New FR filing"),
+                        ("brevet-pieces-complementaires", "Adding further documents"),
+                        ("brevet-paiement-annuite", "Renewal fee payment"),
+                        ("autres-demarches", "Other formalities")]:
+        assert f'<a href="/e-procedures/{slug}/nouveau/">{label}</a>' in html
+
+
+@pytest.mark.parametrize("slug, heading", [
+    ("brevet-depot-fr", "Patent – New FR filing"),
+    ("brevet-pieces-complementaires", "Patent – Adding further documents"),
+    ("brevet-paiement-annuite", "Patent – Renewal fee payment"),
+    ("autres-demarches", "Other – Other formalities"),
+])
+def test_every_start_link_says_not_open_yet_in_english(signed_in_english, slug, heading):
+    response = signed_in_english.get(f"/e-procedures/{slug}/nouveau/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"<h1>{heading}</h1>" in html
+    assert "This e-procedure is not open yet in the secure transactional space." in html
+    assert '<a class="button" href="/">Back to the personal space</a>' in html
+
+
+@pytest.mark.parametrize("slug, heading", [
+    ("brevet-pieces-complementaires", "Brevet – Ajout de pièces complémentaires"),
+    ("brevet-paiement-annuite", "Brevet – Paiement d&#x27;annuité"),
+    ("autres-demarches", "Autres – Autres démarches"),
+])
+def test_every_start_link_says_not_open_yet(signed_in, slug, heading):
+    html = signed_in.get(f"/e-procedures/{slug}/nouveau/").content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert ("Cette e-procédure n'est pas encore ouverte dans l'espace transactionnel "
+            "sécurisé. Elle le sera prochainement.") in html

@@ -148,3 +148,32 @@ def test_fifty_parallel_wrong_attempts_block_exactly_at_the_limit(settings):
     assert failures.filter(detail__reason="wrong_password").count() == 5
     assert AuditEvent.objects.filter(event="account.blocked").count() == 1
     assert OutgoingEmail.objects.filter(kind="blocked").count() == 1
+
+
+@pytest.mark.django_db
+def test_blocked_notice_is_in_the_owners_language(client, settings):
+    settings.ETS_MAX_FAILED_LOGINS = 2
+    owner = make_user(language="en")
+    for _ in range(2):
+        sign_in(client, owner.email, WRONG)
+
+    notice = OutgoingEmail.objects.get(kind="blocked")
+    assert notice.subject == "Your account of the INPI secure transactional space is blocked"
+    assert "After 2 sign-in attempts with a wrong password" in notice.body_text
+    assert "http://127.0.0.1:8000/mot-de-passe-oublie/" in notice.body_text
+
+
+@pytest.mark.django_db
+def test_blocked_refusal_reads_the_account_and_writes_the_audit_row_only(
+        client, user, django_assert_num_queries):
+    for _ in range(5):
+        sign_in(client, user.email, WRONG)
+    client.get("/connexion/")
+
+    with django_assert_num_queries(2) as queries:  # the account, the audit row
+        response = sign_in(client, user.email, PASSWORD)
+
+    assert BLOCKED in response.content.decode()
+    select, insert = (q["sql"] for q in queries.captured_queries)
+    assert select.startswith('SELECT "accounts_user"."id"') and "ORDER BY" not in select
+    assert insert.startswith('INSERT INTO "audit_auditevent"')

@@ -111,3 +111,39 @@ def test_throttled_page_is_accessible(portal, page, axe_check, settings):
     sign_in(page, "personne@example.fr", "Mauvais;42Mot")
     assert page.locator("h1").inner_text() == "Trop de tentatives"
     axe_check(page, "throttled FR")
+
+
+def test_other_pages_are_accessible_in_both_languages(portal, page, axe_check, settings):
+    from eprocedures.accounts.tokens import make_reset_token
+
+    user = make_user()
+    pending = make_user("pierre@example.fr", activated=False)
+    token = make_reset_token(user)
+    for language, switch in [("FR", None), ("EN", "English")]:
+        page.goto(f"{portal}/connexion/")
+        if switch:
+            page.get_by_role("button", name=switch).click()
+        sign_in(page, pending.email, "Tournesol;42Bleu")
+        assert page.locator("[data-error-summary]").is_visible()
+        axe_check(page, f"not yet activated {language}")
+        page.goto(f"{portal}/mot-de-passe-oublie/{token}/")
+        axe_check(page, f"new password {language}")
+        page.goto(f"{portal}/mot-de-passe-oublie/envoye/")
+        axe_check(page, f"reset sent {language}")
+        page.goto(f"{portal}/mot-de-passe-oublie/{token}x/")
+        axe_check(page, f"bad link {language}")
+        page.goto(f"{portal}/connexion/")
+        sign_in(page, user.email, "Tournesol;42Bleu")
+        assert page.url == f"{portal}/"
+        for path in ["/e-procedures/", "/e-procedures/brevet-depot-fr/nouveau/",
+                     "/e-procedures/autres-demarches/nouveau/"]:
+            page.goto(f"{portal}{path}")
+            assert page.locator("h1").count() == 1
+            axe_check(page, f"{path} {language}")
+        page.locator(".user-menu summary").click()
+        page.locator(".user-menu button[type=submit]").click()
+
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 1  # the two refusals above already count
+    sign_in(page, "personne@example.fr", "Wrong;42Password")
+    assert page.locator("h1").inner_text() == "Too many attempts"
+    axe_check(page, "throttled EN")

@@ -8,6 +8,7 @@ from django.urls import reverse
 from eprocedures.accounts.models import UserSession
 from eprocedures.accounts.sessions import AUTH_METHOD
 from eprocedures.audit.models import AuditEvent
+from eprocedures.signin import pagecache
 
 from .conftest import PASSWORD, make_user
 
@@ -75,6 +76,10 @@ def test_next_is_honoured_for_a_same_site_path(client, user):
     "javascript:alert(1)",
     "https://testserver.evil.example/",
     " //evil.example",
+    "/\t/evil.example",
+    "///evil.example",
+    "https:/evil.example",
+    "\r\n//evil.example",
 ])
 def test_next_to_another_site_is_ignored(client, user, target):
     response = sign_in(client, user.email, next=target)
@@ -104,6 +109,43 @@ def test_unknown_address_and_wrong_password_answer_the_same(client, user):
     assert _comparable(wrong, user.email) == _comparable(unknown, "personne@example.fr")
 
 
+def _headers(response):
+    # "Expires" is the time of the answer (never_cache): present, but not compared.
+    assert response.has_header("Expires")
+    return sorted((k, v) for k, v in response.items() if k not in {"Set-Cookie", "Expires"}) + sorted(
+        (name, dict(morsel)) for name, morsel in response.cookies.items()
+        if name != "csrftoken")
+
+
+@pytest.mark.parametrize("other_state", ["unknown", "awaiting_activation"])
+def test_refusals_are_byte_identical_apart_from_the_csrf_token(db, other_state):
+    """The same address typed: wrong password on an account, then no usable account."""
+    from django.test import Client
+
+    def attempt():
+        browser = Client(enforce_csrf_checks=True)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"',
+                          browser.get("/connexion/").content.decode())[1]
+        response = browser.post("/connexion/", {
+            "csrfmiddlewaretoken": token, "email": "Marie.Curie@example.fr ",
+            "password": "Mauvais;42Mot"})
+        return response, token
+
+    account = make_user()
+    wrong, wrong_token = attempt()
+    account.delete()
+    if other_state == "awaiting_activation":
+        make_user(password=None, activated=False)
+    other, other_token = attempt()
+
+    assert wrong.status_code == other.status_code == 200
+    assert _headers(wrong) == _headers(other)
+    tokens = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert wrong_token != other_token
+    assert tokens.sub(b"<token>", wrong.content) == tokens.sub(b"<token>", other.content)
+    assert INVALID in wrong.content.decode()
+
+
 def test_unknown_address_still_costs_one_hash(client, user):
     with mock.patch.object(MD5PasswordHasher, "verify", autospec=True,
                            side_effect=MD5PasswordHasher.verify) as verify:
@@ -131,11 +173,8 @@ def test_account_not_yet_activated_says_so_and_offers_a_new_link(client, db):
 
     html = response.content.decode()
     assert INACTIVE in html
-    # registration:resend is the registration app's; until it exists the wizard is offered.
-    try:
-        target = reverse("registration:resend")
-    except Exception:
-        target = reverse("registration:wizard")
+    target = reverse("registration:resend")
+    assert target == "/activation/nouveau-lien/"
     assert f'<a href="{target}">Recevoir un nouveau lien d\'activation</a>' in html
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.get(event="signin.failure").detail["reason"] == "not_activated"
@@ -192,7 +231,7 @@ def test_refused_page_shows_the_address_typed_escaped(client, db):
     assert INVALID in html
     assert ('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;@example.fr"') in html
     assert "<script>alert(1)" not in html
-    assert "ets-typed-address-marker" not in html
+    assert pagecache.TYPED_MARK not in html
 
 
 def test_refused_page_keeps_remember_me_ticked(client, user):
