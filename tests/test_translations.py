@@ -64,3 +64,15 @@ def test_catalogue_holds_every_string_of_the_code(folder, tmp_path):
     assert missing == [], (
         f"strings of {folder.name} missing from its catalogue (run `make messages`): {missing}"
     )
+
+
+def test_a_french_text_has_one_english_translation_across_apps():
+    """Django merges the catalogues and the first app wins: a second translation of the same
+    text would be dead, and two pages would name one thing differently."""
+    translations: dict[str, dict[str, str]] = {}
+    for po_path in CATALOGUES:
+        for entry in polib.pofile(str(po_path)).translated_entries():
+            if not entry.msgid_plural:
+                translations.setdefault(entry.msgid, {})[po_path.parts[-5]] = entry.msgstr
+    conflicts = {msgid: apps for msgid, apps in translations.items() if len(set(apps.values())) > 1}
+    assert conflicts == {}

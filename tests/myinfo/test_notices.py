@@ -51,6 +51,6 @@ def test_pages_speak_english():
     html = page(client.get("/mes-informations/"))
     assert "My contact details" in html
     assert "My means of identification" in html
-    assert ">Change</a>" in html
+    assert ">Edit</a>" in html
     response = client.post("/mes-informations/courriel/", {**ANSWERS, "answer_2": "Judo"})
     assert "The answers do not match your secret questions." in page(response)

@@ -64,7 +64,7 @@ def test_wizard_error_states_pass_axe(page, site, axe_check, language):
     page.fill("[name=street_number]", "12 bis")
     page.fill("[name=postal_code]", "5900")
     page.get_by_role("button", name="Ajouter un numéro de téléphone" if language == "fr"
-                     else "Add a telephone number").click()
+                     else "Add a phone number").click()
     page.fill("[name=other_phone_1_number]", "123")
     submit(page, language)
     for name in ("street_number", "postal_code", "other_phone_1", "last_name", "is_attorney"):

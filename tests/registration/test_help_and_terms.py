@@ -74,7 +74,7 @@ HELP_LABELS = {
     "en": [
         ("/inscription/identifiants/", ["Confirm", "E-mail address",
                                          "Mobile phone number", "+33 (FR)"]),
-        ("/activation/nouveau-lien/", ["Receive a new activation link"]),
+        ("/activation/nouveau-lien/", ["Get a new activation link"]),
         ("/connexion/", ["Email/Password", "Smartcard", "Sign in", "Stay signed in",
                          "Forgotten password", "Register"]),
         ("/connexion/?onglet=carte", ["Smartcard sign-in"]),
