@@ -142,7 +142,7 @@ def test_the_same_flow_in_english_chosen_with_the_switcher(
     axe_check(page, "step 5 (en)")
     page.get_by_role("button", name="Confirm").click()
 
-    expect(page.get_by_text("You will receive a confirmation message at your email address so "
+    expect(page.get_by_text("You will receive a confirmation message at your e-mail address so "
                             "that you can activate your account.")).to_be_visible()
     axe_check(page, "done (en)")
 
