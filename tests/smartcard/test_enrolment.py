@@ -364,3 +364,10 @@ def test_an_empty_code_is_told_to_be_required(client, attorney, test_pki):
     response = client.post(link, {}, **cert_meta(test_pki.card()))
     assert response.context["form"].errors == {"code": ["Ce champ est obligatoire."]}
     assert Enrolment.objects.get().failed_attempts == 0
+
+
+def test_activation_link_with_a_nul_byte_is_not_found(client):
+    # Link ids are URL-safe base64: anything else never reaches the database.
+    response = client.get("/carte-a-puce/activer/abc%00def/")
+
+    assert response.status_code == 404
