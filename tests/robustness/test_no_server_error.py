@@ -103,6 +103,7 @@ class World:
     others: dict
     activation_token: str
     reset_token: str
+    posted: set = field(default_factory=set)  # paths whose forms were posted
     problems: dict = field(default_factory=lambda: {
         "5xx": [], "html": [], "anonymous": [], "not-found": []})
 
@@ -201,9 +202,15 @@ class Visitor:
     def __init__(self, world: World, identity: str):
         self.world = world
         self.identity = identity
+        self._handler = None
 
     def client(self) -> Client:
         client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+        # One handler for all: building one (middleware, whitenoise's file scan) is the
+        # slowest part of a request in tests.
+        if self._handler is None:
+            self._handler = client.handler
+        client.handler = self._handler
         user = {"signed-in": self.world.owner, "blocked": self.world.blocked,
                 "awaiting-activation": self.world.awaiting}.get(self.identity)
         if user is not None:
@@ -232,9 +239,8 @@ def check(world: World, identity: str, method: str, url: str, response, variant=
         return
     signed_in = identity in ("signed-in", "blocked")
     without_token = variant.endswith(("no-csrf", "stray-post", "broken-multipart"))
-    refused_without_token = status == 403 and without_token
-    if (expect == "404" and signed_in and method != "HEAD" and status != 404
-            and not refused_without_token):
+    refused_for_csrf = status == 403 and without_token
+    if expect == "404" and signed_in and method != "HEAD" and status != 404 and not refused_for_csrf:
         world.problems["not-found"].append(f"{where} -> {status}, expected 404")
     if (identity == "anonymous" and route is not None and route.name not in PUBLIC
             and method == "GET"):
@@ -269,7 +275,7 @@ def post_forms(world, visitor: Visitor, page_url: str, route: Route, expect, see
     if "text/html" not in response.get("Content-Type", ""):
         return
     forms = forms_of(response.content.decode())
-    for _index, form in enumerate(forms):
+    for form in forms:
         target = action_path(form, page_url)
         if target.startswith("/i18n/") and route.name != "core:help":
             continue  # the language switcher of every page: posted on one page only
@@ -281,6 +287,7 @@ def post_forms(world, visitor: Visitor, page_url: str, route: Route, expect, see
             if key in seen:
                 continue
             seen.add(key)
+        world.posted.add(urlsplit(target).path)
         variants = {"as-shown": {}, **odd_variants(form)}
         kinds = form.kinds()
         for name, payload in variants.items():
@@ -338,6 +345,21 @@ def report(world, kind):
 @pytest.mark.parametrize("identity", IDENTITIES)
 def test_no_url_answers_a_server_error(world, identity):
     walk(world, identity)
+
+    # The walk did reach the forms (a parser or CSRF mistake would silently skip them).
+    expected = {"/i18n/setlang/", "/activation/nouveau-lien/", "/mot-de-passe-oublie/"}
+    if identity in ("signed-in", "blocked"):
+        expected |= {"/mes-informations/coordonnees/", "/mes-informations/mot-de-passe/",
+                     "/mes-informations/questions-secretes/", "/mes-informations/courriel/",
+                     "/carnet-adresses/ajouter/", "/carnet-adresses/import/", "/deconnexion/"}
+    if identity == "signed-in":
+        expected |= {f"/carnet-adresses/{world.own['contact']}/modifier/",
+                     f"/carte-a-puce/{world.own['card']}/retirer/"}
+    if identity in ("anonymous", "awaiting-activation"):
+        expected |= {"/connexion/", "/inscription/identifiants/",
+                     f"/activation/{quote(world.activation_token, safe='')}/",
+                     f"/mot-de-passe-oublie/{quote(world.reset_token, safe='')}/"}
+    assert expected <= world.posted, sorted(expected - world.posted)
 
     assert not world.problems["5xx"], report(world, "5xx")
     assert not world.problems["not-found"], report(world, "not-found")
