@@ -16,16 +16,15 @@ import pytest
 from django.utils import timezone
 
 from eprocedures.accounts import tokens
-from eprocedures.accounts.models import SecretAnswer, User, hash_secret_answer
 from eprocedures.addressbook.models import Contact
 from eprocedures.myinfo import flows as myinfo_flows
 from eprocedures.myinfo.models import PendingEmailChange
 from eprocedures.procedures.catalogue import PROCEDURES
 from eprocedures.smartcard.models import Enrolment, Smartcard
+from tests.factories import PASSWORD, person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Vague;Marine7"
 LANGUAGES = ["fr", "en"]
 
 # Fields without an accessible name (label, aria-label, aria-labelledby, title).
@@ -39,21 +38,6 @@ UNNAMED_FIELDS = """() => Array.from(document.querySelectorAll(
   if ((el.getAttribute('title') || '').trim()) return false;
   return true;
 }).map(el => el.outerHTML.slice(0, 160))"""
-
-
-def person(email, **fields) -> User:
-    values = {
-        "civility": "M", "last_name": "Durand", "first_name": "Paul", "street_name": "rue bleue",
-        "postal_code": "59000", "city": "LILLE", "country": "FR", "mobile_phone": "+33612345678",
-        "is_active": True, "activated_at": timezone.now(),
-    }
-    values.update(fields)
-    user = User.objects.create_user(email, PASSWORD, **values)
-    for position, (question, answer) in enumerate(
-            [("mother_maiden_name", "Durand"), ("favourite_sport", "Danse")], start=1):
-        SecretAnswer.objects.create(user=user, position=position, question=question,
-                                    answer_hash=hash_secret_answer(answer))
-    return user
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from django.test import Client
 from django.utils import timezone
 
 from eprocedures.accounts import tokens
-from eprocedures.accounts.models import SecretAnswer, User, hash_secret_answer
+from eprocedures.accounts.models import User
 from eprocedures.accounts.sessions import AUTH_AT, AUTH_METHOD
 from eprocedures.addressbook.models import Contact
 from eprocedures.myinfo import flows as myinfo_flows
@@ -33,12 +33,12 @@ from eprocedures.myinfo.models import PendingEmailChange
 from eprocedures.procedures.catalogue import PROCEDURES
 from eprocedures.registration.steps import ALL_STEPS
 from eprocedures.smartcard.models import Enrolment, Smartcard
+from tests.factories import person
 
 from .helpers import RAW_BODIES, Route, action_path, forms_of, odd_variants, project_routes
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Vague;Marine7"
 
 # Pages anyone may open; every other route must send anonymous visitors to sign in.
 PUBLIC = {
@@ -59,21 +59,6 @@ IDENTITIES = ["anonymous", "signed-in", "blocked", "awaiting-activation"]
 
 LINK = re.compile(r"<html\b[^>]*\blang=\"(fr|en)\"")
 H1 = re.compile(r"<h1[\s>]", re.I)
-
-
-def person(email, **fields) -> User:
-    values = {
-        "civility": "M", "last_name": "Durand", "first_name": "Paul", "street_name": "rue bleue",
-        "postal_code": "59000", "city": "LILLE", "country": "FR", "mobile_phone": "+33612345678",
-        "is_active": True, "activated_at": timezone.now(),
-    }
-    values.update(fields)
-    user = User.objects.create_user(email, PASSWORD, **values)
-    for position, (question, answer) in enumerate(
-            [("mother_maiden_name", "Durand"), ("favourite_sport", "Danse")], start=1):
-        SecretAnswer.objects.create(user=user, position=position, question=question,
-                                    answer_hash=hash_secret_answer(answer))
-    return user
 
 
 def belongings(user, n):
