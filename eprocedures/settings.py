@@ -93,10 +93,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env_cache("CACHE_URL")}
 CACHE_IS_SHARED = "redis" in CACHES["default"]["BACKEND"].lower()
 # Sessions live in the database (server-side); with Redis they are cached there too.
+# Django's stores, written once per sign-in instead of three times (accounts/sessionstore).
 SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
+    "eprocedures.accounts.sessionstore.cached_db"
     if CACHE_IS_SHARED
-    else "django.contrib.sessions.backends.db"
+    else "eprocedures.accounts.sessionstore.db"
 )
 
 # --- Mail -------------------------------------------------------------------

@@ -7,4 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Comptes")
 
     def ready(self):
-        from . import sessions  # noqa: F401  (connects the session-tracking receiver)
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import sessions  # connects the session-tracking receiver
+
+        # last_login: ours instead of Django's, so that a flow that already wrote it (in
+        # the UPDATE it makes anyway) is not followed by a second UPDATE.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(sessions.record_last_login, dispatch_uid="ets_last_login")

@@ -9,8 +9,11 @@ import time
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+
+from eprocedures.lib.hotsql import insert_row
 
 from .models import UserSession
 
@@ -29,6 +32,22 @@ def recently_authenticated(request, minutes: int) -> bool:
     return at is not None and time.time() - at <= minutes * 60
 
 
+# Set on a user whose sign-in already wrote last_login (in the password flow, with the
+# UPDATE that resets the failure count): the receiver below then does not write it again.
+_LAST_LOGIN_SAVED = "_ets_last_login_saved"
+
+
+def mark_last_login_saved(user) -> None:
+    setattr(user, _LAST_LOGIN_SAVED, True)
+
+
+def record_last_login(sender, user, **kwargs):
+    """Django's update_last_login (connected in its place), unless already written."""
+    if getattr(user, _LAST_LOGIN_SAVED, False):
+        return
+    update_last_login(sender, user, **kwargs)
+
+
 @receiver(user_logged_in)
 def _track_session(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
@@ -36,10 +55,8 @@ def _track_session(sender, request, user, **kwargs):
     if request.session.session_key is None:
         request.session.save()
     # One INSERT … ON CONFLICT DO NOTHING (a re-sign-in may keep its session key).
-    UserSession.objects.bulk_create(
-        [UserSession(user=user, session_key=request.session.session_key)],
-        ignore_conflicts=True,
-    )
+    insert_row(UserSession(user=user, session_key=request.session.session_key),
+               ignore_conflicts=True)
 
 
 def end_other_sessions(user, keep_session_key: str | None = None) -> int:

@@ -1,5 +1,6 @@
 """Recording of security events."""
 
+from eprocedures.lib.hotsql import insert_row
 from eprocedures.lib.http import client_ip, user_agent
 
 from .models import AuditEvent
@@ -8,7 +9,8 @@ from .models import AuditEvent
 def record(request, event: str, *, user=None, success: bool = True, email: str = "", **detail):
     """Write one audit event for this request (in the caller's transaction)."""
     ip = client_ip(request) if request is not None else None
-    return AuditEvent.objects.create(
+    # Every refused attempt writes one: the INSERT's SQL is compiled once (lib/hotsql).
+    insert_row(AuditEvent(
         event=event,
         outcome=AuditEvent.Outcome.SUCCESS if success else AuditEvent.Outcome.FAILURE,
         user=user if user is not None and user.pk else None,
@@ -16,4 +18,4 @@ def record(request, event: str, *, user=None, success: bool = True, email: str =
         ip=ip or None,
         user_agent=user_agent(request) if request is not None else "",
         detail=detail,
-    )
+    ))

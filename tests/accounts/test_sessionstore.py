@@ -1,0 +1,176 @@
+"""The session stores write a signed-in session once, and never over another one."""
+
+from importlib import import_module
+
+import pytest
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.test import Client
+from django.utils import timezone
+
+from eprocedures.accounts.models import User, UserSession
+from eprocedures.accounts.sessionstore import cached_db, db
+from tests.factories import PASSWORD, person
+
+pytestmark = pytest.mark.django_db
+
+STORES = [db.SessionStore, cached_db.SessionStore]
+
+
+@pytest.fixture
+def account():
+    return person("paul.durand@example.fr")
+
+
+def session_statements(queries):
+    return [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]]
+
+
+def test_settings_use_these_stores(settings):
+    assert settings.SESSION_ENGINE in ("eprocedures.accounts.sessionstore.db",
+                                       "eprocedures.accounts.sessionstore.cached_db")
+
+
+def test_a_sign_in_writes_its_session_with_one_insert(account, django_assert_max_num_queries):
+    client = Client()
+    client.get("/connexion/")
+    with django_assert_max_num_queries(12) as queries:
+        response = client.post("/connexion/", {"email": account.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    [statement] = session_statements(queries)
+    assert statement.startswith('INSERT INTO "django_session"')
+    key = response.cookies["ets_session"].value
+    stored = Session.objects.get(session_key=key).get_decoded()
+    assert stored["_auth_user_id"] == str(account.pk)
+    assert UserSession.objects.filter(user=account, session_key=key).exists()
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_cycle_key_moves_the_data_to_a_new_key_and_deletes_the_old_session(store):
+    session = store()
+    session["panier"] = "brevet"
+    session.save()
+    old_key = session.session_key
+
+    session.cycle_key()
+    new_key = session.session_key
+    assert new_key != old_key
+    assert not Session.objects.filter(session_key=old_key).exists()
+    assert not Session.objects.filter(session_key=new_key).exists()  # written once, at save
+    session.save()
+
+    assert Session.objects.get(session_key=new_key).get_decoded() == {"panier": "brevet"}
+    assert store(new_key)["panier"] == "brevet"
+    assert store(old_key).get("panier") is None
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_later_save_updates_the_same_row(store):
+    session = store()
+    session.cycle_key()
+    session["a"] = 1
+    session.save()
+    session["a"] = 2
+    session.save()
+
+    assert Session.objects.filter(session_key=session.session_key).count() == 1
+    assert store(session.session_key)["a"] == 2
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_key_already_taken_is_never_overwritten(store, monkeypatch):
+    taken = store()
+    taken["owner"] = "someone else"
+    taken.save()
+
+    session = store()
+    session["owner"] = "me"
+    monkeypatch.setattr(session, "_get_new_session_key", lambda: taken.session_key)
+    session.cycle_key()
+    with pytest.raises(CreateError):
+        session.save()
+
+    caches["default"].clear()  # what the database holds, not what cached_db remembers
+    assert store(taken.session_key)["owner"] == "someone else"
+
+
+def test_new_keys_are_long_random_and_in_djangos_alphabet():
+    keys = {db.SessionStore()._get_new_session_key() for _ in range(200)}
+    assert len(keys) == 200
+    assert all(len(k) == 32 and set(k) <= set(VALID_KEY_CHARS) for k in keys)
+
+
+def test_a_new_session_outside_sign_in_is_still_created_once(client):
+    store = db.SessionStore()
+    store["langue"] = "en"
+    store.save()  # Django's create(): the new key is INSERTed, never UPDATEd blindly
+
+    assert Session.objects.get(session_key=store.session_key).get_decoded() == {"langue": "en"}
+
+
+def test_password_sign_in_writes_last_login_with_the_failure_reset(
+        account, django_assert_max_num_queries):
+    User.objects.filter(pk=account.pk).update(failed_login_count=3, last_login=None)
+    client = Client()
+    before = timezone.now()
+    with django_assert_max_num_queries(12) as queries:
+        client.post("/connexion/", {"email": account.email, "password": PASSWORD})
+
+    updates = [q["sql"] for q in queries.captured_queries
+               if q["sql"].startswith('UPDATE "accounts_user"')]
+    assert len(updates) == 1
+    assert '"failed_login_count" = 0' in updates[0] and '"last_login"' in updates[0]
+    account.refresh_from_db()
+    assert account.failed_login_count == 0
+    assert account.last_login >= before
+
+
+def test_other_sign_ins_still_record_last_login(account, rf):
+    # Card sign-in and the support desk's admin use django.contrib.auth.login as is.
+    from django.contrib.auth import login
+    from django.contrib.sessions.middleware import SessionMiddleware
+
+    request = rf.get("/")
+    SessionMiddleware(lambda r: None).process_request(request)
+    User.objects.filter(pk=account.pk).update(last_login=None)
+    account.refresh_from_db()
+    before = timezone.now()
+
+    login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+
+    account.refresh_from_db()
+    assert account.last_login is not None and account.last_login >= before
+
+
+def test_store_modules_are_importable_by_name():
+    for name in ("eprocedures.accounts.sessionstore.db",
+                 "eprocedures.accounts.sessionstore.cached_db"):
+        assert import_module(name).SessionStore
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_insert_is_a_statement_of_its_own(
+        django_assert_max_num_queries):
+    account = person("marie@example.fr")
+    client = Client()
+    with django_assert_max_num_queries(12) as queries:
+        client.post("/connexion/", {"email": account.email, "password": PASSWORD})
+
+    statements = [q["sql"] for q in queries.captured_queries]
+    position = next(i for i, sql in enumerate(statements) if "django_session" in sql)
+    assert statements[position].startswith('INSERT INTO "django_session"')
+    # Neither a transaction nor a savepoint of its own around it.
+    assert position == len(statements) - 1
+    assert not statements[position - 1].upper().startswith(("BEGIN", "SAVEPOINT"))
+    assert client.get("/").status_code == 200
+
+
+def test_a_row_whose_key_is_not_assigned_by_the_database_is_written_with_it():
+    from eprocedures.lib.hotsql import insert_row
+
+    expire = timezone.now() + timezone.timedelta(days=1)
+    insert_row(Session(session_key="k" * 32, session_data="données", expire_date=expire))
+
+    assert Session.objects.get(session_key="k" * 32).session_data == "données"
