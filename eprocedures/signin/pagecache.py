@@ -21,6 +21,7 @@ What keeps one visitor's page from reaching another:
   (the development server's autoreloader); in production both need a restart.
 """
 
+import re
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable
@@ -30,7 +31,7 @@ from django.contrib import messages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, get_token
 from django.template.loader import render_to_string
 from django.utils import autoreload, translation
 from django.utils.html import escape
@@ -38,6 +39,8 @@ from django.utils.html import escape
 CSRF_MARK = f"ets-csrf-{secrets.token_hex(16)}"
 TYPED_MARK = f"ets-typed-{secrets.token_hex(16)}"
 MAX_PAGES = 64
+# A token as get_token() gives it: a mask and the masked secret, letters and digits only.
+MASKED_TOKEN = re.compile(rf"[a-zA-Z0-9]{{{CSRF_TOKEN_LENGTH}}}")
 
 _pages: OrderedDict = OrderedDict()
 _lock = Lock()
@@ -69,9 +72,24 @@ def render_anonymous(request, template: str, context: dict, make_form: Callable,
             _pages[key] = page
             while len(_pages) > MAX_PAGES:
                 _pages.popitem(last=False)
-    page = page.replace(CSRF_MARK, get_token(request))
+    page = page.replace(CSRF_MARK, form_token(request))
     page = page.replace(TYPED_MARK, escape(typed))
     return HttpResponse(page)
+
+
+def form_token(request) -> str:
+    """The CSRF token of the page's form.
+
+    A refused POST gives back the masked token it came with, which the CSRF middleware
+    has just accepted: the visitor's own page holds it already, so nothing new is
+    shown, and masking a fresh one (32 random characters drawn one at a time) costs
+    more CPU than the rest of the refusal's page. Any other request gets a new one.
+    """
+    if request.method == "POST" and getattr(request, "csrf_processing_done", False):
+        posted = request.POST.get("csrfmiddlewaretoken", "")
+        if MASKED_TOKEN.fullmatch(posted):
+            return posted
+    return get_token(request)
 
 
 def forget_pages() -> None:

@@ -142,3 +142,46 @@ def test_the_number_of_pages_kept_is_bounded(db):
     for n in range(pagecache.MAX_PAGES + 10):
         Client().get(f"/connexion/?n={n}")
     assert len(pagecache._pages) == pagecache.MAX_PAGES
+
+
+def refuse(browser, token, **extra):
+    return browser.post("/connexion/", {
+        "email": "x@example.fr", "password": WRONG, "csrfmiddlewaretoken": token}, **extra)
+
+
+def test_a_refusal_gives_back_the_token_it_was_posted_with(db):
+    browser = Client(enforce_csrf_checks=True)
+    token = CSRF_INPUT.findall(browser.get("/connexion/").content.decode())[0]
+
+    refused = refuse(browser, token)
+
+    assert refused.status_code == 200
+    assert CSRF_INPUT.findall(refused.content.decode()) == [token, token]
+    again = refuse(browser, token)  # the page's token keeps working
+    assert again.status_code == 200
+    assert "Adresse courriel ou mot de passe incorrect." in again.content.decode()
+
+
+def test_a_refusal_never_shows_the_cookie_secret_or_a_header_token(db):
+    browser = Client(enforce_csrf_checks=True)
+    token = CSRF_INPUT.findall(browser.get("/connexion/").content.decode())[0]
+    secret = browser.cookies["csrftoken"].value
+
+    # Django also accepts the bare secret in the form: it is not shown back.
+    unmasked = refuse(browser, secret).content.decode()
+    # A token sent in the header (scripts) is not in the form: the page gets its own.
+    by_header = browser.post("/connexion/", {"email": "x@example.fr", "password": WRONG},
+                             headers={"X-CSRFToken": token}).content.decode()
+
+    for html in (unmasked, by_header):
+        fresh = CSRF_INPUT.findall(html)[0]
+        assert secret not in html
+        assert len(fresh) == 64 and fresh != token
+        assert refuse(browser, fresh).status_code == 200
+
+
+def test_a_forged_post_is_refused_before_any_page(db):
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/connexion/")
+
+    assert refuse(browser, "A" * 64).status_code == 403
