@@ -13,36 +13,89 @@ from collections.abc import Callable
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.constants import OnConflict
 from django.db.models.fields import AutoFieldMixin
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 
 class CompiledQuery:
     """A query whose shape does not depend on its parameters, compiled once per database.
 
-    ``build(*params)`` returns the queryset for these parameters; ``rows(*params)``
-    returns model instances as the queryset would (through ``Model.objects.raw``,
-    which applies the database's converters).
+    ``build(*params)`` returns the queryset for these parameters (model instances, no
+    select_related, no annotations); ``first(*params)`` returns its first instance as
+    the queryset would: the columns go through the database's converters and
+    ``Model.from_db``, as in the ORM's own iteration.
     """
 
     def __init__(self, build: Callable[..., models.QuerySet]):
         self._build = build
-        self._compiled: dict[str, tuple[type[models.Model], str]] = {}
+        self._compiled: dict[str, tuple] = {}
 
-    def rows(self, *params, using: str = DEFAULT_DB_ALIAS) -> models.query.RawQuerySet:
-        compiled = self._compiled.get(using)
-        if compiled is None:
-            queryset = self._build(*params)
-            sql, compiled_params = queryset.query.get_compiler(using).as_sql()
-            # The parameters must be exactly the call's, in order: then the same SQL
-            # holds for any other values of the same types.
-            if tuple(compiled_params) != params:
-                raise ValueError(f"the query does not take exactly {params!r} as parameters")
-            compiled = self._compiled[using] = (queryset.model, sql)
-        model, sql = compiled
-        return model.objects.db_manager(using).raw(sql, params)
+    def _compile(self, params: tuple, using: str) -> tuple:
+        queryset = self._build(*params)
+        compiler = queryset.query.get_compiler(using)
+        sql, compiled_params = compiler.as_sql()
+        # The parameters must be exactly the call's, in order: then the same SQL
+        # holds for any other values of the same types.
+        if tuple(compiled_params) != params:
+            raise ValueError(f"the query does not take exactly {params!r} as parameters")
+        info = compiler.klass_info
+        if compiler.annotation_col_map or info.get("related_klass_infos"):
+            raise ValueError("only a model's own columns can be selected")
+        columns = [column for column, _, _ in compiler.select]
+        fields = info["select_fields"]
+        attnames = [columns[i].target.attname for i in fields]
+        converters = [(position, convs, columns[position]) for position, (convs, _)
+                      in compiler.get_converters(columns).items()]
+        return info["model"], sql, (fields[0], fields[-1] + 1), attnames, converters
 
     def first(self, *params, using: str = DEFAULT_DB_ALIAS):
-        return next(iter(self.rows(*params, using=using)), None)
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(params, using)
+        model, sql, (start, end), attnames, converters = compiled
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        row = list(row)
+        for position, convs, expression in converters:
+            for convert in convs:
+                row[position] = convert(row[position], expression, connection)
+        return model.from_db(using, attnames, row[start:end])
+
+
+class CompiledUpdate:
+    """``build(*params).update(**values)``, compiled once per database and set of fields.
+
+    The filter's parameters must be exactly ``params``; the values must be plain values
+    and not None (the ORM writes NULL and expressions into the SQL itself).
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet]):
+        self._build = build
+        self._compiled: dict[tuple, tuple[str, list]] = {}
+
+    def update(self, *params, using: str = DEFAULT_DB_ALIAS, **values) -> int:
+        if any(v is None or hasattr(v, "resolve_expression") for v in values.values()):
+            raise ValueError("only plain values other than None can be bound")
+        key = (using, tuple(values))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            query = self._build(*params).query.chain(UpdateQuery)
+            query.add_update_values(values)
+            sql, compiled_params = query.get_compiler(using).as_sql()
+            fields = [field for field, _, _ in query.values]
+            if query.related_updates or tuple(compiled_params[len(fields):]) != params:
+                raise ValueError(f"the filter does not take exactly {params!r} as parameters")
+            compiled = self._compiled[key] = (sql, fields)
+        sql, fields = compiled
+        connection = connections[using]
+        bound = [f.get_db_prep_save(v, connection)
+                 for f, v in zip(fields, values.values(), strict=True)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*bound, *params])
+            return cursor.rowcount
 
 
 _inserts: dict[tuple, tuple[str, list]] = {}

@@ -30,10 +30,16 @@ class Throttle:
     def hit(self, key: str) -> int:
         """Count one attempt and return the new total (atomic with Redis)."""
         k = self._key(key)
-        cache.add(k, 0, self.window)
+        # Within a window the counter exists: one operation (one Redis round trip).
         try:
             return cache.incr(k)
-        except ValueError:  # expired between add and incr
+        except ValueError:  # the window's first attempt
+            pass
+        if cache.add(k, 1, self.window):
+            return 1
+        try:  # another instance started the window meanwhile
+            return cache.incr(k)
+        except ValueError:  # and it expired already
             cache.set(k, 1, self.window)
             return 1
 

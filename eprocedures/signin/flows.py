@@ -31,7 +31,7 @@ from eprocedures.accounts.sessions import (
     mark_last_login_saved,
 )
 from eprocedures.audit.services import record
-from eprocedures.lib.hotsql import CompiledQuery
+from eprocedures.lib.hotsql import CompiledQuery, CompiledUpdate
 from eprocedures.lib.http import client_ip
 from eprocedures.lib.throttle import Throttle
 from eprocedures.registration.flows import send_fresh_activation
@@ -112,6 +112,10 @@ _ACCOUNT_BY_EMAIL = CompiledQuery(
     lambda email: User.objects.filter(email=email).only(*SIGNIN_FIELDS)[:1])
 
 
+_RESET_UNLESS_BLOCKED = CompiledUpdate(
+    lambda pk: User.objects.filter(pk=pk, blocked_at__isnull=True))
+
+
 def _find_account(email: str) -> User | None:
     """The account of a normalised address (unique), with only what sign-in needs."""
     return _ACCOUNT_BY_EMAIL.first(email)
@@ -155,8 +159,7 @@ def sign_in(request, email: str, password: str, *, remember: bool = False) -> Re
         # The count goes back to zero and the sign-in time is written in one UPDATE, unless
         # parallel failures blocked the account meanwhile.
         now = timezone.now()
-        if not User.objects.filter(pk=user.pk, blocked_at__isnull=True).update(
-                failed_login_count=0, last_login=now):
+        if not _RESET_UNLESS_BLOCKED.update(user.pk, failed_login_count=0, last_login=now):
             record(request, "signin.failure", success=False, user=user, email=email,
                    reason="blocked")
             return Result(Outcome.BLOCKED, user)

@@ -51,6 +51,13 @@ def test_compiled_query_refuses_a_query_whose_parameters_are_not_the_calls():
         lambda email: User.objects.filter(email=email, first_name="Marie")[:1])
     with pytest.raises(ValueError):
         query.first("x@example.fr")
+    # Columns of another model or computed ones would not fit from_db().
+    from django.db.models import Value
+
+    for build in (lambda pk: UserSession.objects.select_related("user").filter(pk=pk)[:1],
+                  lambda pk: User.objects.annotate(x=Value(1)).filter(pk=pk)[:1]):
+        with pytest.raises(ValueError):
+            hotsql.CompiledQuery(build).first(1)
 
 
 def test_insert_row_writes_the_row_the_orm_would(compilations):
@@ -89,3 +96,33 @@ def test_insert_row_without_ignoring_conflicts_raises_on_a_duplicate():
     with pytest.raises(IntegrityError), transaction.atomic():
         hotsql.insert_row(UserSession(user=account, session_key="k" * 32))
 
+
+
+def test_compiled_update_changes_what_the_orm_update_would():
+    marie = person("marie@example.fr", failed_login_count=3)
+    paul = person("paul@example.fr", failed_login_count=4, blocked_at=timezone.now())
+    reset = hotsql.CompiledUpdate(lambda pk: User.objects.filter(pk=pk, blocked_at__isnull=True))
+    when = timezone.now()
+
+    assert reset.update(marie.pk, failed_login_count=0, last_login=when) == 1
+    assert reset.update(paul.pk, failed_login_count=0, last_login=when) == 0  # blocked
+    assert reset.update(10**9, failed_login_count=0, last_login=when) == 0
+
+    marie.refresh_from_db()
+    paul.refresh_from_db()
+    assert (marie.failed_login_count, marie.last_login) == (0, when)
+    assert (paul.failed_login_count, paul.last_login) == (4, None)
+
+
+def test_compiled_update_refuses_what_would_change_the_sql():
+    from django.db.models import F
+
+    marie = person("marie@example.fr")
+    reset = hotsql.CompiledUpdate(lambda pk: User.objects.filter(pk=pk))
+    with pytest.raises(ValueError):
+        reset.update(marie.pk, last_login=None)  # the ORM writes "= NULL"
+    with pytest.raises(ValueError):
+        reset.update(marie.pk, failed_login_count=F("failed_login_count") + 1)
+    by_two = hotsql.CompiledUpdate(lambda pk: User.objects.filter(pk=pk, first_name="Paul"))
+    with pytest.raises(ValueError):
+        by_two.update(marie.pk, failed_login_count=1)
