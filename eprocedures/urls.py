@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+# Tried in order: the sign-in page, the most requested, first.
 urlpatterns = [
+    path("", include("eprocedures.signin.urls")),
     path("", include("eprocedures.procedures.urls")),
     path("", include("eprocedures.core.urls")),
     path("", include("eprocedures.outbox.urls")),
     path("", include("eprocedures.registration.urls")),
-    path("", include("eprocedures.signin.urls")),
     path("", include("eprocedures.myinfo.urls")),
     path("", include("eprocedures.addressbook.urls")),
     path("", include("eprocedures.smartcard.urls")),

@@ -21,8 +21,9 @@ def test_bad_values_stop_the_start_with_the_variables_name(monkeypatch):
 def test_urls_are_read_by_scheme(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example:5433/ets")
     db = env.env_database("DATABASE_URL", tmp_path / "x.sqlite3")
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "eprocedures.lib.pgbackend"  # Django's, with a cheaper health check
     assert (db["HOST"], db["PORT"], db["NAME"]) == ("db.example", 5433, "ets")
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (60, True)
 
     monkeypatch.delenv("DATABASE_URL")
     db = env.env_database("DATABASE_URL", tmp_path / "x.sqlite3")
