@@ -33,9 +33,10 @@ def login(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "GET" and request.user.is_authenticated:
         return redirect(safe_next(request, next_url))
-    form = LoginForm(request.POST or None)
+    # A GET served from the reused page needs no form: it is built only when rendered.
+    form = LoginForm(request.POST) if request.method == "POST" else None
     outcome = None
-    if request.method == "POST" and form.is_valid():
+    if form is not None and form.is_valid():
         result = flows.sign_in(
             request,
             form.cleaned_data["email"],
@@ -56,8 +57,7 @@ def login(request):
     }
     if pagecache.cacheable(request):
         if request.method == "GET":
-            return pagecache.render_anonymous(request, "signin/login.html", context,
-                                              lambda: form)
+            return pagecache.render_anonymous(request, "signin/login.html", context, LoginForm)
         if outcome is not None:
             # A refusal: the same page for everyone but the address typed, filled in.
             remember = form.cleaned_data["remember"]
@@ -66,7 +66,7 @@ def login(request):
                 request, "signin/login.html", context,
                 lambda: LoginForm.refused(outcome.value, remember, typed=pagecache.TYPED_MARK),
                 typed=request.POST["email"])
-    context["form"] = form
+    context["form"] = form if form is not None else LoginForm()
     return render(request, "signin/login.html", context)
 
 
