@@ -10,16 +10,21 @@ What it does, in one run (every loop is bounded; nothing leaves 127.0.0.1):
    server CPUs (--server-cpus, default: every CPU but the first) while this process,
    the load generator, is pinned to the other CPUs, so that its own work neither
    slows the server nor counts against it;
-3. drives --signins full sign-ins at --concurrency (8): GET /connexion/, POST the
-   form with its CSRF token, expect the redirect to "/" with a new session cookie;
-   then checks that the sessions and the "signin.success" audit rows were written;
-4. sends --blocked-attempts POSTs with the right password to the blocked account;
-5. measures the bare Argon2 verification rate of the same hasher with as many
-   processes as gunicorn workers, pinned to the same server CPUs (the physical
-   ceiling), before and after the sign-ins, and takes the mean;
-6. prints sign-ins/s, p50/p99 latency, sign-ins per server CPU-second (user+system
-   CPU of the gunicorn processes), the ratio to the Argon2 ceiling, and the server
-   CPU of a rejected attempt on a blocked account relative to a full sign-in.
+3. runs --rounds rounds (5), each of them, one after the other:
+   - the bare Argon2 verification rate of the same hasher with as many processes as
+     gunicorn workers, pinned to the same server CPUs (the physical ceiling);
+   - full sign-ins at --concurrency (8): GET /connexion/, POST the form with its CSRF
+     token, expect the redirect to "/" with a new session cookie;
+   - POSTs with the right password to the blocked account;
+   - GETs of a static file, for scale;
+   so that each ratio compares figures taken within seconds of each other: the
+   machine's speed drifts (shared hosts), and a ratio of a sign-in measured in a slow
+   minute to a ceiling measured in a fast one says nothing;
+4. checks that the sessions and the "signin.success" audit rows were written;
+5. prints sign-ins/s, p50/p99 latency, sign-ins per server CPU-second (user+system
+   CPU of the gunicorn processes), the ratio to the Argon2 ceiling and the server CPU
+   of a rejected attempt on a blocked account relative to a full sign-in: each round's
+   figures, and their medians, which the targets are checked against.
 """
 
 import argparse
@@ -61,7 +66,9 @@ def parse_args():
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--signins", type=int, default=400)
     parser.add_argument("--blocked-attempts", type=int, default=400)
-    parser.add_argument("--argon2-seconds", type=float, default=10.0)
+    parser.add_argument("--argon2-seconds", type=float, default=15.0,
+                        help="time spent measuring the ceiling, over all rounds")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         parser.error("the benchmark runs against PostgreSQL: give a postgres:// DATABASE_URL")
@@ -81,7 +88,9 @@ def parse_args():
         args.server_cpus, args.client_cpus = chosen, set(every) - chosen
     if args.workers is None:
         args.workers = 2 * len(args.server_cpus)
-    for name in ("workers", "concurrency", "signins", "blocked_attempts"):
+    if args.rounds > min(args.signins, args.blocked_attempts):
+        parser.error("--rounds cannot exceed --signins nor --blocked-attempts")
+    for name in ("workers", "concurrency", "signins", "blocked_attempts", "rounds"):
         if not 1 <= getattr(args, name) <= 100_000:
             parser.error(f"--{name.replace('_', '-')} must be between 1 and 100000")
     return args
@@ -172,15 +181,24 @@ def worker_pids(master: int) -> list[int]:
 
 
 def cpu_seconds(pids) -> float:
-    """User + system CPU time consumed so far by these processes."""
-    total = 0
+    """CPU time consumed so far by these processes (all their threads).
+
+    From /proc/<pid>/task/<tid>/schedstat, in nanoseconds, where the kernel has it; else
+    user + system time from /proc/<pid>/stat, in clock ticks (10 ms: a round of a few
+    hundred cheap requests would then be measured to a few per cent only).
+    """
+    total = 0.0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
+            tasks = list(Path(f"/proc/{pid}/task").iterdir())
+            total += sum(int((t / "schedstat").read_text().split()[0]) for t in tasks) / 1e9
+        except (OSError, ValueError, IndexError):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    return total
 
 
 def request(port, method, path, body=None, cookies=None):
@@ -261,7 +279,8 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _argon2_worker(encoded, seconds, cpus, queue):
+def _argon2_worker(encoded, cpus, barrier, commands, results):
+    """One process of the ceiling: on each command, verify for that many seconds."""
     os.sched_setaffinity(0, cpus)
     import django
 
@@ -269,29 +288,48 @@ def _argon2_worker(encoded, seconds, cpus, queue):
     from eprocedures.accounts.hashers import ETSArgon2PasswordHasher
 
     hasher = ETSArgon2PasswordHasher()
-    done, deadline = 0, time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
-        if not hasher.verify(PASSWORD, encoded):
-            raise RuntimeError("the bare verification failed")
-        done += 1
-    queue.put(done)
+    while (seconds := commands.get()) is not None:
+        barrier.wait()  # every process starts together: none runs alone for a while
+        done, deadline = 0, time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            if not hasher.verify(PASSWORD, encoded):
+                raise RuntimeError("the bare verification failed")
+            done += 1
+        results.put(done)
 
 
-def argon2_rate(processes: int, seconds: float, cpus: set[int]) -> float:
-    """Verifications per second of the portal's hasher, ``processes`` processes on ``cpus``."""
-    from django.contrib.auth.hashers import make_password
+class Argon2Ceiling:
+    """Verifications per second of the portal's hasher, ``processes`` processes on ``cpus``.
 
-    encoded = make_password(PASSWORD)
-    ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    workers = [ctx.Process(target=_argon2_worker, args=(encoded, seconds, cpus, queue))
-               for _ in range(processes)]
-    for w in workers:
-        w.start()
-    counts = [queue.get(timeout=seconds + 60) for _ in workers]
-    for w in workers:
-        w.join()
-    return sum(counts) / seconds
+    The processes are started once and wait (idle) between measurements.
+    """
+
+    def __init__(self, processes: int, cpus: set[int]):
+        from django.contrib.auth.hashers import make_password
+
+        ctx = multiprocessing.get_context("spawn")
+        # Kept referenced: the children open it after this returns.
+        self.barrier = barrier = ctx.Barrier(processes)
+        self.results = ctx.Queue()
+        self.commands = [ctx.Queue() for _ in range(processes)]
+        encoded = make_password(PASSWORD)
+        self.workers = [ctx.Process(target=_argon2_worker, daemon=True,
+                                    args=(encoded, cpus, barrier, q, self.results))
+                        for q in self.commands]
+        for w in self.workers:
+            w.start()
+
+    def rate(self, seconds: float) -> float:
+        for q in self.commands:
+            q.put(seconds)
+        counts = [self.results.get(timeout=seconds + 120) for _ in self.workers]
+        return sum(counts) / seconds
+
+    def stop(self):
+        for q in self.commands:
+            q.put(None)
+        for w in self.workers:
+            w.join(timeout=30)
 
 
 def audit_count(event):
@@ -317,37 +355,27 @@ def main():
     hasher = (f"argon2id m={settings.ETS_ARGON2_MEMORY_COST} KiB, "
               f"t={settings.ETS_ARGON2_TIME_COST}, p={settings.ETS_ARGON2_PARALLELISM}")
 
-    # The ceiling is measured before and after the run (the mean is used): other work
-    # on the machine moves it, and both moments are seen.
-    ceiling_before = argon2_rate(args.workers, args.argon2_seconds / 2, args.server_cpus)
+    ceiling = Argon2Ceiling(args.workers, args.server_cpus)
     port = free_port()
     server = start_gunicorn(port, args.workers, env, args.server_cpus)
     os.sched_setaffinity(0, args.client_cpus)  # the load generator: the other CPUs
     client_before = os.times()
+    rounds, latencies = [], []
     try:
         pids = [server.pid, *worker_pids(server.pid)]
         # Warm-up: every worker loads its templates and catalogues.
         run_clients(args.concurrency, args.concurrency * 2,
                     lambda i: full_sign_in(port, emails[i]))
+        ceiling.rate(1)
 
         successes_before = audit_count("signin.success")
         from django.contrib.sessions.models import Session
 
         sessions_before = Session.objects.count()
-        cpu_before = cpu_seconds(pids)
-        latencies, wall = run_clients(args.concurrency, args.signins,
-                                      lambda i: full_sign_in(port, emails[i]))
-        signin_cpu = cpu_seconds(pids) - cpu_before
-        written = audit_count("signin.success") - successes_before
-        new_sessions = Session.objects.count() - sessions_before
-        if written != args.signins or new_sessions < args.signins:
-            raise SystemExit(f"expected {args.signins} audit rows and sessions, "
-                             f"found {written} and {new_sessions}")
-
-        # Rejected attempts on a blocked account: the right password, POST only.
         forms = [login_form(port) for _ in range(args.concurrency)]
 
         def blocked_attempt(i):
+            # The right password, POST only: the page "Votre compte est bloqué…".
             token, cookies = forms[i]
             body = urlencode({"csrfmiddlewaretoken": token, "email": blocked_email,
                               "password": PASSWORD})
@@ -357,38 +385,63 @@ def main():
                 raise RuntimeError(f"the blocked account answered {status}")
             return time.perf_counter() - start
 
-        cpu_before = cpu_seconds(pids)
-        blocked_latencies, blocked_wall = run_clients(
-            args.concurrency, args.blocked_attempts, blocked_attempt)
-        blocked_cpu = cpu_seconds(pids) - cpu_before
-
-        # For scale: the least a request costs this server (gunicorn, WhiteNoise, no view).
         def static_file(i):
+            # For scale: the least a request costs this server (gunicorn, WhiteNoise).
             start = time.perf_counter()
             status, _, _ = request(port, "GET", "/static/core/ets.css")
             if status != 200:
                 raise RuntimeError(f"GET /static/core/ets.css answered {status}")
             return time.perf_counter() - start
 
-        cpu_before = cpu_seconds(pids)
-        run_clients(args.concurrency, args.blocked_attempts, static_file)
-        floor_cpu = cpu_seconds(pids) - cpu_before
+        def measured(count, work):
+            cpu_before = cpu_seconds(pids)
+            lat, wall = run_clients(args.concurrency, count, work)
+            return lat, wall, cpu_seconds(pids) - cpu_before
+
+        for r in range(args.rounds):
+            signins = share(args.signins, args.rounds, r)
+            attempts = share(args.blocked_attempts, args.rounds, r)
+            ceiling_rate = ceiling.rate(args.argon2_seconds / args.rounds)
+            lat, wall, signin_cpu = measured(signins, lambda i: full_sign_in(port, emails[i]))
+            _, _, blocked_cpu = measured(attempts, blocked_attempt)
+            _, _, static_cpu = measured(attempts, static_file)
+            latencies += lat
+            rounds.append({
+                "signins": signins, "wall": wall, "signin_cpu": signin_cpu,
+                "ceiling": ceiling_rate, "rate": signins / wall,
+                "ratio": signins / wall / ceiling_rate,
+                "per_cpu": signins / signin_cpu,
+                "blocked": (blocked_cpu / attempts) / (signin_cpu / signins),
+                "static": (static_cpu / attempts) / (signin_cpu / signins),
+                "signin_ms": signin_cpu / signins * 1000,
+                "blocked_ms": blocked_cpu / attempts * 1000,
+                "static_ms": static_cpu / attempts * 1000,
+                "p50": percentile(lat, 0.50), "p99": percentile(lat, 0.99),
+            })
+
+        written = audit_count("signin.success") - successes_before
+        new_sessions = Session.objects.count() - sessions_before
+        if written != args.signins or new_sessions < args.signins:
+            raise SystemExit(f"expected {args.signins} audit rows and sessions, "
+                             f"found {written} and {new_sessions}")
     finally:
         server.terminate()
         server.wait(timeout=30)
+        ceiling.stop()
     client_after = os.times()
     client_cpu = (client_after.user - client_before.user) + (
         client_after.system - client_before.system)
+    report(args, hasher, rounds, latencies, written, client_cpu, load_start)
 
-    ceiling_after = argon2_rate(args.workers, args.argon2_seconds / 2, args.server_cpus)
-    ceiling = (ceiling_before + ceiling_after) / 2
 
-    rate = args.signins / wall
-    p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
-    per_cpu = args.signins / signin_cpu
-    ratio = rate / ceiling
-    blocked_cost = (blocked_cpu / args.blocked_attempts) / (signin_cpu / args.signins)
-    floor_cost = (floor_cpu / args.blocked_attempts) / (signin_cpu / args.signins)
+def share(total: int, parts: int, index: int) -> int:
+    """The index-th of ``parts`` near-equal shares of ``total``."""
+    return total // parts + (1 if index < total % parts else 0)
+
+
+def report(args, hasher, rounds, latencies, written, client_cpu, load_start):
+    def median(key):
+        return statistics.median(r[key] for r in rounds)
 
     def verdict(ok):
         return "ok" if ok else "BELOW TARGET"
@@ -396,34 +449,45 @@ def main():
     def cpus(s):
         return ",".join(map(str, sorted(s)))
 
+    p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
+    ratio, blocked, per_cpu = median("ratio"), median("blocked"), median("per_cpu")
     print(f"hasher: {hasher}; gunicorn sync workers: {args.workers} on CPU(s) "
           f"{cpus(args.server_cpus)}; load generator on CPU(s) {cpus(args.client_cpus)} "
           f"(its own CPU, not counted: {client_cpu:.1f} s); CPUs: {os.cpu_count()}; "
           f"concurrency: {args.concurrency}; load average at the start / end: "
           f"{' '.join(f'{x:.2f}' for x in load_start)} / "
-          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (other work on the machine "
-          f"skews the wall-clock figures; the per-CPU-second ones are robust to it)")
-    print(f"sign-ins: {args.signins} in {wall:.2f} s (GET + POST with CSRF, session and audit "
-          f"row checked: {written})")
-    print(f"  sign-ins/s:                       {rate:8.1f}")
-    print(f"  latency p50 / p99:                {p50 * 1000:8.1f} / {p99 * 1000:.1f} ms "
-          f"(p99/p50 {p99 / p50:.2f}, target <= {TARGETS['p99_over_p50']}: "
-          f"{verdict(p99 / p50 <= TARGETS['p99_over_p50'])})")
-    print(f"  sign-ins per server CPU-second:   {per_cpu:8.1f} (target >= "
-          f"{TARGETS['per_cpu_second']}: {verdict(per_cpu >= TARGETS['per_cpu_second'])})")
-    print(f"  bare Argon2 verifications/s:      {ceiling:8.1f} ({args.workers} processes on "
-          f"CPU(s) {cpus(args.server_cpus)}; before {ceiling_before:.1f}, after "
-          f"{ceiling_after:.1f})")
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{args.rounds} rounds, each: the Argon2 ceiling, then sign-ins (GET + POST with "
+          f"CSRF), rejected attempts on the blocked account, static files; {written} sign-ins "
+          f"in all, each with its session and audit row checked")
+    for r in rounds:
+        r["spread"] = r["p99"] / r["p50"]
+    print("round  sign-ins/s  ceiling/s  ratio  sign-ins/CPU-s  blocked/sign-in  "
+          "static/sign-in  CPU ms: sign-in  blocked  static  p50 ms  p99/p50")
+    for n, r in enumerate(rounds, 1):
+        print(f"{n:5d}  {r['rate']:10.1f}  {r['ceiling']:9.1f}  {r['ratio']:5.2f}  "
+              f"{r['per_cpu']:14.1f}  {r['blocked']:15.3f}  {r['static']:14.3f}  "
+              f"{r['signin_ms']:15.1f}  {r['blocked_ms']:7.2f}  {r['static_ms']:6.2f}  "
+              f"{r['p50'] * 1000:6.0f}  {r['spread']:7.2f}")
+    print("medians of the rounds (the targets are checked against them):")
+    print(f"  sign-ins/s:                       {median('rate'):8.1f}")
+    print(f"  bare Argon2 verifications/s:      {median('ceiling'):8.1f} ({args.workers} "
+          f"processes on CPU(s) {cpus(args.server_cpus)})")
     print(f"  ratio to the Argon2 ceiling:      {ratio:8.2f} (target >= {TARGETS['ratio']}: "
           f"{verdict(ratio >= TARGETS['ratio'])})")
-    print(f"blocked account: {args.blocked_attempts} rejected attempts in {blocked_wall:.2f} s, "
-          f"p50 {statistics.median(blocked_latencies) * 1000:.1f} ms")
-    print(f"  server CPU per rejected attempt / per sign-in: {blocked_cost:.3f} (target <= "
-          f"{TARGETS['blocked_cost']}: {verdict(blocked_cost <= TARGETS['blocked_cost'])})")
-    print(f"  for scale, a static file (no view) / per sign-in:  {floor_cost:.3f}; server CPU "
-          f"per sign-in {signin_cpu / args.signins * 1000:.1f} ms, per rejected attempt "
-          f"{blocked_cpu / args.blocked_attempts * 1000:.2f} ms, per static file "
-          f"{floor_cpu / args.blocked_attempts * 1000:.2f} ms")
+    print(f"  sign-ins per server CPU-second:   {per_cpu:8.1f} (target >= "
+          f"{TARGETS['per_cpu_second']}: {verdict(per_cpu >= TARGETS['per_cpu_second'])})")
+    print(f"  rejected attempt on the blocked account / sign-in (server CPU): {blocked:.3f} "
+          f"(target <= {TARGETS['blocked_cost']}: "
+          f"{verdict(blocked <= TARGETS['blocked_cost'])}); a static file: "
+          f"{median('static'):.3f}")
+    print(f"  server CPU per sign-in {median('signin_ms'):.1f} ms, per rejected attempt "
+          f"{median('blocked_ms'):.2f} ms, per static file {median('static_ms'):.2f} ms")
+    spread = median("spread")
+    print(f"  latency of a sign-in: p99/p50 {spread:.2f} (target <= "
+          f"{TARGETS['p99_over_p50']}: {verdict(spread <= TARGETS['p99_over_p50'])}); over "
+          f"all rounds together p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms "
+          f"({p99 / p50:.2f}, which also counts the drift of the machine between rounds)")
 
 
 if __name__ == "__main__":
