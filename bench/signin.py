@@ -65,7 +65,7 @@ def parse_args():
                         help="gunicorn sync workers (default: 2 per server CPU)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--signins", type=int, default=400)
-    parser.add_argument("--blocked-attempts", type=int, default=400)
+    parser.add_argument("--blocked-attempts", type=int, default=2000)
     parser.add_argument("--argon2-seconds", type=float, default=15.0,
                         help="time spent measuring the ceiling, over all rounds")
     parser.add_argument("--rounds", type=int, default=5)
