@@ -29,8 +29,10 @@ class DatabaseWrapper(base.DatabaseWrapper):
         connection = self.connection
         if connection is None or connection.closed or connection.broken:
             return False
+        # poll(), not select(): no limit on the descriptor's number.
+        poller = select.poll()
         try:
-            readable, _, _ = select.select([connection.fileno()], [], [], 0)
+            poller.register(connection.fileno(), select.POLLIN | select.POLLPRI)
+            return not poller.poll(0)  # errors and hang-ups are always reported
         except (OSError, ValueError):
             return False
-        return not readable
