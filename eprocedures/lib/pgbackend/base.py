@@ -8,7 +8,10 @@ as much as the whole refusal of a blocked account costs otherwise. A connection 
 receives nothing; a server that ends it sends its reason and closes the socket, which
 makes the socket readable. So a connection is reused when its socket has nothing to
 read, and replaced otherwise. After a database error Django still runs its SELECT 1
-(``is_usable``), since the socket then says nothing of the session's state.
+(``is_usable``), since the socket then says nothing of the session's state. A network path
+cut without either end closing the connection is not seen at once by either check: Django's
+SELECT 1 would wait for TCP's timeout and then reconnect, here the request's first query
+waits as long and fails (the next request gets a new connection).
 """
 
 import select
