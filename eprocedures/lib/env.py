@@ -60,13 +60,13 @@ def env_database(name: str, default_sqlite: Path) -> dict:
         raise ImproperlyConfigured(f"{name} cannot be read: {exc}") from None
     if not config.get("ENGINE"):
         raise ImproperlyConfigured(f"{name} has an unknown scheme: {raw!r}")
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        # Django's backend with a health check that needs no round trip (lib/pgbackend).
-        config["ENGINE"] = "eprocedures.lib.pgbackend"
-    if "postgresql" in config["ENGINE"] or "pgbackend" in config["ENGINE"]:
+    if "postgresql" in config["ENGINE"]:
         # Keep connections across requests; the server closes idle ones.
         config.setdefault("CONN_MAX_AGE", 60)
         config.setdefault("CONN_HEALTH_CHECKS", True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that needs no round trip (lib/pgbackend).
+        config["ENGINE"] = "eprocedures.lib.pgbackend"
     return config
 
 
