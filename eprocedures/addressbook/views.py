@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
 
 from eprocedures.audit.services import record
+from eprocedures.core.decorators import allow_get, allow_get_post
 
 from . import services
 from .csvformat import MESSAGES as CSV_MESSAGES
@@ -26,7 +26,7 @@ def _own_contact(request: HttpRequest, pk: int) -> Contact:
 
 
 @login_required
-@require_GET
+@allow_get
 def contact_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     contacts = services.contacts_of(request.user, query)
@@ -38,7 +38,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def contact_add(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data, owner=request.user)
@@ -50,7 +50,7 @@ def contact_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _own_contact(request, pk)
     data = request.POST if request.method == "POST" else None
@@ -64,7 +64,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _own_contact(request, pk)
     if request.method == "POST":
@@ -75,7 +75,7 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@allow_get
 def export(request: HttpRequest) -> StreamingHttpResponse:
     record(request, "addressbook.export", user=request.user,
            contacts=request.user.contacts.count())
@@ -88,7 +88,7 @@ def export(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def import_contacts(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     context = {"form": form, "row_errors": []}

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
+from eprocedures.core.decorators import allow_get
 from eprocedures.outbox.delivery import queue_depth
 
 log = logging.getLogger(__name__)
@@ -18,6 +19,7 @@ def _by_language(name: str) -> str:
     return f"core/{name}_{'en' if get_language() == 'en' else 'fr'}.html"
 
 
+@allow_get
 def help_page(request):
     hours = settings.ETS_HELPDESK_HOURS
     return render(request, _by_language("help"), {"helpdesk": {
@@ -32,11 +34,13 @@ def help_page(request):
        "smartcard_open_to_all": settings.ETS_SMARTCARD_OPEN_TO_ALL})
 
 
+@allow_get
 def terms_page(request):
     return render(request, _by_language("terms"))
 
 
 @never_cache
+@allow_get
 def healthz(request):
     """Health for load balancers: 200 when the database and the cache answer."""
     checks = {}

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 
 from eprocedures.accounts.forms import ContactDetailsForm, LegalPersonForm
 from eprocedures.accounts.models import User
+from eprocedures.core.decorators import allow_get, allow_get_post
 
 from . import flows
 from .flows import ChangeOutcome
@@ -71,6 +72,7 @@ PURPOSES = {
 
 
 @login_required
+@allow_get
 def index(request):
     user = request.user
     pending = PendingEmailChange.objects.filter(user=user).first()
@@ -82,6 +84,7 @@ def index(request):
 
 
 @login_required
+@allow_get_post
 def contact(request):
     # The forms write into a copy: request.user stays as saved if the page has errors.
     user = User.objects.get(pk=request.user.pk)
@@ -130,11 +133,13 @@ def _verify(request, purpose: str):
 
 
 @login_required
+@allow_get_post
 def email_verify(request):
     return _verify(request, "email")
 
 
 @login_required
+@allow_get_post
 def mobile_verify(request):
     return _verify(request, "mobile")
 
@@ -154,6 +159,7 @@ def _new_identifier(request, purpose: str, form_class, save):
 
 
 @login_required
+@allow_get_post
 def email_new(request):
     def save(data):
         flows.request_email_change(request, request.user, data["email"])
@@ -164,6 +170,7 @@ def email_new(request):
 
 
 @login_required
+@allow_get_post
 def mobile_new(request):
     def save(data):
         flows.change_mobile_phone(request, request.user, data["mobile_phone"])
@@ -173,6 +180,7 @@ def mobile_new(request):
 
 
 @never_cache
+@allow_get_post
 def email_confirm(request, token):
     """The link of the e-mail: GET shows the change, POST makes it (mail scanners only GET)."""
     if request.method == "POST":
@@ -189,6 +197,7 @@ def email_confirm(request, token):
 
 
 @login_required
+@allow_get_post
 def password(request):
     form = PasswordChangeForm(request.user, request,
                               request.POST if request.method == "POST" else None)
@@ -203,6 +212,7 @@ def password(request):
 
 
 @login_required
+@allow_get_post
 def secret_questions(request):
     form = SecretQuestionsChangeForm(request.user, request,
                                      request.POST if request.method == "POST" else None)

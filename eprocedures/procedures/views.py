@@ -2,9 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from eprocedures.core.decorators import allow_get
+
 from .catalogue import BY_SLUG, by_family
 
 
+@allow_get
 def home(request):
     """The e-procedures home: latest filings, drafts, and what can be started."""
     if not request.user.is_authenticated:
@@ -18,12 +21,14 @@ def home(request):
 
 
 @login_required
+@allow_get
 def procedure_list(request):
     """"En voir plus": every e-procedure of the account."""
     return render(request, "procedures/list.html", {"procedures": []})
 
 
 @login_required
+@allow_get
 def start(request, slug):
     """A start link: the procedure is not yet open here."""
     procedure = BY_SLUG.get(slug)

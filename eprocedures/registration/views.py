@@ -13,9 +13,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eprocedures.audit.services import record
+from eprocedures.core.decorators import allow_get, allow_get_post, allow_post
 
 from . import flows
 from .forms import (
@@ -53,7 +53,7 @@ def _render_wizard(request, state, step, forms, status=200):
     return render(request, "registration/wizard.html", context, status=status)
 
 
-@require_GET
+@allow_get
 @never_cache
 def wizard(request):
     """Open the first step not completed yet."""
@@ -62,7 +62,7 @@ def wizard(request):
     return redirect(state.current().url())
 
 
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 @never_cache
 def step(request, slug):
     """Show one step (GET) or validate it (POST), then open the next step to complete."""
@@ -72,7 +72,7 @@ def step(request, slug):
         raise Http404
     if not state.reachable(current):
         return redirect(state.current().url())
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return _render_wizard(request, state, current, forms_for_display(current, state))
     forms = build_forms(current, state, request.POST)
     # Every form of the step is validated, so that all errors show at once.
@@ -83,7 +83,7 @@ def step(request, slug):
     return redirect(state.current().url())
 
 
-@require_POST
+@allow_post
 def add_phone(request):
     """"Ajouter un numéro de téléphone" without JavaScript: keep what was typed, add a row."""
     state = WizardState(request.session)
@@ -92,14 +92,14 @@ def add_phone(request):
     return redirect(f"{INFORMATION.url()}#id_other_phone_{state.phone_rows}_group")
 
 
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 @never_cache
 def terms(request):
     """The last step: accepting the terms of use completes the registration."""
     state = WizardState(request.session)
     if not state.reachable(TERMS):
         return redirect(state.current().url())
-    if request.method == "GET":
+    if request.method != "POST":  # GET or HEAD
         return _render_wizard(request, state, TERMS, forms_for_display(TERMS, state))
     forms = build_forms(TERMS, state, request.POST)
     form = forms["form"]
@@ -118,7 +118,7 @@ def terms(request):
     return redirect("registration:done")
 
 
-@require_GET
+@allow_get
 def done(request):
     """The final message, the same whether the address was known or not."""
     if not request.session.get(DONE_KEY):
@@ -131,7 +131,7 @@ def done(request):
 
 
 @sensitive_post_parameters("password1", "password2")
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 @never_cache
 def activate(request, token):
     """Choose the first password; a refused password leaves the link usable."""
@@ -161,7 +161,7 @@ def activate(request, token):
                    "password_max": settings.ETS_PASSWORD_MAX_LENGTH})
 
 
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def resend(request):
     """Ask for a fresh activation link; the answer never tells whether the address is known."""
     form = ResendForm(request.POST if request.method == "POST" else None, throttled=(
@@ -172,6 +172,6 @@ def resend(request):
     return render(request, "registration/resend.html", {"form": form})
 
 
-@require_GET
+@allow_get
 def resend_done(request):
     return render(request, "registration/resend_done.html")

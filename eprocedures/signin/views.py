@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
 
 from eprocedures.accounts.tokens import check_reset_token
+from eprocedures.core.decorators import allow_get_post, allow_post
 from eprocedures.lib.http import safe_next
 
 from . import flows, pagecache
@@ -28,10 +28,10 @@ def throttled(request, minutes: int):
 
 @sensitive_post_parameters("password")
 @never_cache
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def login(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if request.method == "GET" and request.user.is_authenticated:
+    if request.method != "POST" and request.user.is_authenticated:
         return redirect(safe_next(request, next_url))
     # A GET served from the reused page needs no form: it is built only when rendered.
     form = LoginForm(request.POST) if request.method == "POST" else None
@@ -49,14 +49,14 @@ def login(request):
         if outcome is Outcome.THROTTLED:
             return throttled(request, settings.ETS_SIGNIN_THROTTLE_MINUTES)
         form.reject(outcome.value)
-    tab = TABS.get(request.GET.get("onglet"), "password") if request.method == "GET" else "password"
+    tab = TABS.get(request.GET.get("onglet"), "password") if request.method != "POST" else "password"
     context = {
         "tab": tab,
         "next": safe_next(request, next_url, default=""),
         "outcome": outcome.value if outcome else "",
     }
     if pagecache.cacheable(request):
-        if request.method == "GET":
+        if request.method != "POST":
             return pagecache.render_anonymous(request, "signin/login.html", context, LoginForm)
         if outcome is not None:
             # A refusal: the same page for everyone but the address typed, filled in.
@@ -70,7 +70,7 @@ def login(request):
     return render(request, "signin/login.html", context)
 
 
-@require_POST
+@allow_post
 def logout(request):
     flows.sign_out(request)
     messages.info(request, _("Vous êtes déconnecté."))
@@ -78,7 +78,7 @@ def logout(request):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def reset_request(request):
     form = ResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +96,7 @@ def reset_sent(request):
 
 @sensitive_post_parameters()
 @never_cache
-@require_http_methods(["GET", "POST"])
+@allow_get_post
 def reset_confirm(request, token):
     check = check_reset_token(token)
     if not check.ok or not check.user.is_active:

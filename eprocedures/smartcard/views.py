@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
 from eprocedures.accounts.sessions import AUTH_METHOD, mark_authenticated, recently_authenticated
+from eprocedures.core.decorators import allow_get, allow_get_post
 from eprocedures.lib.http import safe_next
 
 from . import flows, services
@@ -18,6 +19,7 @@ LINK_ERRORS = {"code_used", "code_locked", "code_expired", "throttled"}
 
 @login_required
 @never_cache
+@allow_get_post
 def add(request):
     """"Ajouter" on "Mes informations": e-mail an activation code for a new card."""
     refusal = flows.enrolment_refusal(request.user)
@@ -39,6 +41,7 @@ def add(request):
 
 
 @never_cache
+@allow_get_post
 def activate(request, link_id):
     """The "Activer" page (client-certificate front): the code, then the card's certificate."""
     enrolment = flows.find_enrolment(link_id)
@@ -64,6 +67,7 @@ def activate(request, link_id):
 
 
 @login_required
+@allow_get_post
 def remove(request, pk):
     card = get_object_or_404(Smartcard, pk=pk, user=request.user)
     if request.method == "POST":
@@ -74,6 +78,7 @@ def remove(request, pk):
 
 
 @never_cache
+@allow_get
 def login(request):
     """The client-certificate endpoint of the "Carte à puce" tab."""
     result = flows.sign_in(request, services.check_request(request))

@@ -1,7 +1,7 @@
 """Accessibility tour of every page of the portal in Chromium, in French and English.
 
 Every page reachable from the interface (anonymous and signed in, each registration
-step, the "not yet open" procedure pages, help, terms, the 404 and 429 pages; the
+step, the "not yet open" procedure pages, help, terms, the 404, 405 and 429 pages; the
 support desk's admin excluded) is checked with axe-core; each must declare its
 language, have one <h1>, and give every form field an accessible name. Then every
 form of the portal, posted with nothing filled in, must put the focus on its error
@@ -125,7 +125,7 @@ def test_every_anonymous_page_passes_axe(portal, page, axe_check, settings, lang
                  "/mot-de-passe-oublie/lien-invalide/", f"/activation/{activation}/",
                  "/activation/lien-invalide/", "/activation/nouveau-lien/",
                  "/activation/nouveau-lien/envoye/", "/aide/", "/cgu/",
-                 "/page-inexistante/", "/carte-a-puce/connexion/",
+                 "/page-inexistante/", "/deconnexion/", "/carte-a-puce/connexion/",
                  f"/carte-a-puce/activer/{enrolment.link_id}/", "/boite-locale/",
                  "/mes-informations/courriel/confirmer/lien-invalide/"]:
         tour.visit(portal, path)

@@ -1,0 +1,38 @@
+"""View decorators shared by the apps."""
+
+from functools import wraps
+
+from django.shortcuts import render
+from django.utils.log import log_response
+
+
+def allow_methods(*methods: str):
+    """Only these HTTP methods reach the view; HEAD is allowed wherever GET is.
+
+    Replaces Django's ``require_http_methods``, which refuses HEAD on a GET page and
+    answers a refused method with an empty body: here the refusal is the portal's
+    page "405" in the visitor's language, with the ``Allow`` header, logged as Django
+    logs it. A view that allows HEAD treats it as GET (the server drops the body).
+    """
+    allowed = list(dict.fromkeys(methods))
+    if "GET" in allowed and "HEAD" not in allowed:
+        allowed.insert(allowed.index("GET") + 1, "HEAD")
+    allow_header = ", ".join(allowed)
+
+    def decorator(view):
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if request.method in allowed:
+                return view(request, *args, **kwargs)
+            response = render(request, "405.html", {"allowed": allowed}, status=405)
+            response["Allow"] = allow_header
+            log_response("Method Not Allowed (%s): %s", request.method, request.path,
+                         response=response, request=request)
+            return response
+        return inner
+    return decorator
+
+
+allow_get = allow_methods("GET")
+allow_get_post = allow_methods("GET", "POST")
+allow_post = allow_methods("POST")

@@ -1,0 +1,94 @@
+"""HEAD wherever GET is allowed; any other method refused with the portal's 405 page."""
+
+import logging
+
+import pytest
+from django.test import Client
+
+from eprocedures.registration.steps import WizardState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("path", ["/connexion/", "/mot-de-passe-oublie/", "/activation/nouveau-lien/"])
+def test_head_answers_as_get_does(client, path):
+    get = client.get(path)
+    head = client.head(path)
+
+    assert get.status_code == 200
+    assert head.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
+
+
+def test_head_on_a_wizard_step_shows_it_and_validates_nothing(client):
+    first = client.get("/inscription/")["Location"]
+
+    response = client.head(first)
+
+    assert response.status_code == 200
+    # A HEAD is not a POST: nothing was stored, the step is still the one to complete.
+    assert WizardState(client.session).current().url() == first
+
+
+def test_post_only_address_refused_with_the_page_and_allow_header(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/deconnexion/")
+
+    html = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "<h1>Action impossible sur cette page</h1>" in html
+    assert "Espace transactionnel sécurisé" in html
+    assert "Method Not Allowed (GET): /deconnexion/" in caplog.text
+
+
+def test_405_page_in_english(client):
+    client.cookies["ets_language"] = "en"
+
+    response = client.put("/connexion/")
+
+    html = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD, POST"
+    assert "<h1>This action is not possible on this page</h1>" in html
+    assert '<html lang="en">' in html
+
+
+def test_get_only_page_refuses_a_delete(client):
+    response = client.delete("/inscription/terminee/")
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
+def test_bad_request_page_in_the_visitors_language(settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client = Client(raise_request_exception=False)
+
+    french = client.get("/connexion/", HTTP_HOST="ailleurs.example")
+    client.cookies["ets_language"] = "en"
+    english = client.get("/connexion/", HTTP_HOST="ailleurs.example")
+
+    assert french.status_code == english.status_code == 400
+    assert "<h1>Requête incorrecte</h1>" in french.content.decode()
+    assert '<html lang="fr">' in french.content.decode()
+    assert "<h1>Bad request</h1>" in english.content.decode()
+    assert '<html lang="en">' in english.content.decode()
+
+
+@pytest.mark.parametrize(("path", "allowed"), [
+    ("/aide/", "GET, HEAD"), ("/cgu/", "GET, HEAD"), ("/healthz", "GET, HEAD"),
+    ("/", "GET, HEAD"), ("/mes-informations/", "GET, HEAD"),
+    ("/mes-informations/coordonnees/", "GET, HEAD, POST"),
+    ("/carte-a-puce/connexion/", "GET, HEAD"),
+])
+def test_every_app_refuses_the_methods_it_does_not_use(client, path, allowed):
+    from tests.factories import person
+
+    client.force_login(person("paul.durand@example.fr"))
+
+    response = client.put(path)
+
+    assert response.status_code == 405
+    assert response["Allow"] == allowed
