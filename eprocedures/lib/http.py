@@ -1,5 +1,7 @@
 """Request helpers shared by the flows."""
 
+import ipaddress
+
 from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -13,6 +15,28 @@ def client_ip(request) -> str:
             # The proxy appends the address it saw: the last hop is the one to trust.
             return forwarded.split(",")[-1].strip() or remote
     return remote
+
+
+# One IPv6 subscriber holds at least a /64: the smallest block a network assigns.
+IPV6_CLIENT_PREFIX = 64
+
+
+def client_network(request) -> str:
+    """The client as per-address limits count it: its IPv4 address, or its IPv6 /64.
+
+    Counting IPv6 addresses one by one would let a single client rotate through the
+    addresses of its /64 past any per-address limit. Audit rows keep the full address.
+    """
+    ip = client_ip(request)
+    if ":" not in ip:
+        return ip
+    try:
+        address = ipaddress.IPv6Address(ip)
+    except ValueError:
+        return ip
+    if address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(ipaddress.IPv6Network((address, IPV6_CLIENT_PREFIX), strict=False))
 
 
 def user_agent(request) -> str:

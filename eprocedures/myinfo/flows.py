@@ -30,7 +30,7 @@ from eprocedures.accounts.models import (
 from eprocedures.accounts.normalize import normalize_email
 from eprocedures.accounts.sessions import end_other_sessions
 from eprocedures.audit.services import record
-from eprocedures.lib.http import client_ip
+from eprocedures.lib.http import client_network
 from eprocedures.lib.throttle import Throttle
 
 from . import emails
@@ -61,7 +61,7 @@ def address_throttle() -> Throttle:
 def verification_limited(request, user: User) -> bool:
     """True while this account or this client address has used up its wrong attempts."""
     return account_throttle().is_limited(str(user.pk)) or address_throttle().is_limited(
-        client_ip(request)
+        client_network(request)
     )
 
 
@@ -72,7 +72,7 @@ def verification_failed(request, user: User, what: str) -> bool:
     moment it is reached.
     """
     failures = account_throttle().hit(str(user.pk))
-    address_throttle().hit(client_ip(request))
+    address_throttle().hit(client_network(request))
     record(request, "myinfo.verification_failed", user=user, success=False,
            what=what, failures=failures)
     if failures == settings.ETS_SECRET_ANSWER_MAX_FAILURES:

@@ -16,7 +16,7 @@ from eprocedures.accounts.models import AdditionalPhone, SecretAnswer, User, new
 from eprocedures.accounts.normalize import normalize_email
 from eprocedures.accounts.tokens import TokenStatus, check_activation_token
 from eprocedures.audit.services import record
-from eprocedures.lib.http import client_ip
+from eprocedures.lib.http import client_network
 from eprocedures.lib.throttle import Throttle
 
 from . import emails
@@ -45,7 +45,7 @@ def resend_client_throttle() -> Throttle:
 
 def registration_limited(request) -> bool:
     """Whether this client has completed ETS_REGISTRATIONS_PER_HOUR registrations this hour."""
-    limited = registration_throttle().is_limited(client_ip(request))
+    limited = registration_throttle().is_limited(client_network(request))
     if limited:
         record(request, "registration.throttled", success=False)
     return limited
@@ -78,7 +78,7 @@ def register(request, data: RegistrationData) -> None:
             _save_related(user, data)
             emails.send_activation(user)
             record(request, "registration.completed", user=user, email=email)
-    registration_throttle().hit(client_ip(request))
+    registration_throttle().hit(client_network(request))
 
 
 def _apply(user: User, data: RegistrationData) -> None:
@@ -194,8 +194,8 @@ def resend_activation(request, address: str) -> None:
     keeps anyone from flooding a mailbox.
     """
     address = normalize_email(address)
-    client_ip_address = client_ip(request)
-    resend_client_throttle().hit(client_ip_address)
+    client_address = client_network(request)
+    resend_client_throttle().hit(client_address)
     if resend_address_throttle().hit(address) > RESEND_PER_ADDRESS:
         record(request, "activation.resent", success=False, email=address, reason="throttled")
         return
@@ -214,7 +214,7 @@ def resend_activation(request, address: str) -> None:
 
 
 def resend_limited(request) -> bool:
-    return resend_client_throttle().is_limited(client_ip(request))
+    return resend_client_throttle().is_limited(client_network(request))
 
 
 # --- Purge ---------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from eprocedures.accounts.sessions import (
 )
 from eprocedures.audit.services import record
 from eprocedures.lib.hotsql import CompiledQuery, CompiledUpdate
-from eprocedures.lib.http import client_ip
+from eprocedures.lib.http import client_network
 from eprocedures.lib.throttle import Throttle
 from eprocedures.registration.flows import send_fresh_activation
 
@@ -123,7 +123,7 @@ def _find_account(email: str) -> User | None:
 
 def sign_in(request, email: str, password: str, *, remember: bool = False) -> Result:
     """Check an address (already normalised) and a password; sign the session in on success."""
-    ip = client_ip(request)
+    ip = client_network(request)
     throttle = failure_throttle()
     if throttle.is_limited(ip):
         record(request, "signin.throttled", success=False, email=email)
@@ -242,7 +242,7 @@ def request_reset(request, email: str) -> Result:
     The answer is the same whatever the address: only the e-mail tells the owner.
     """
     ip_throttle = reset_ip_throttle()
-    ip = client_ip(request)
+    ip = client_network(request)
     if ip_throttle.is_limited(ip):
         record(request, "password_reset.throttled", success=False, email=email)
         return Result(Outcome.THROTTLED)

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eprocedures.accounts.sessions import mark_authenticated
 from eprocedures.audit.services import record
-from eprocedures.lib.http import client_ip
+from eprocedures.lib.http import client_network
 from eprocedures.lib.throttle import Throttle
 
 from . import emails
@@ -173,7 +173,7 @@ def complete_enrolment(request, link_id: str, code: str, check: CertCheck) -> Sm
     Raises EnrolmentError; wrong codes are counted even though the error rolls
     back nothing else.
     """
-    ip = client_ip(request)
+    ip = client_network(request)
     if CODE_THROTTLE.is_limited(ip):
         raise EnrolmentError("throttled")
     with transaction.atomic():
@@ -272,7 +272,7 @@ def _refuse(request, reason: str, message, *, user=None, fingerprint="") -> Sign
 
 def sign_in(request, check: CertCheck) -> SignInResult:
     """Sign in the account whose enrolled card presented this verified certificate."""
-    ip = client_ip(request)
+    ip = client_network(request)
     if SIGNIN_THROTTLE.hit(ip) > SIGNIN_THROTTLE.limit:
         return _refuse(request, SignInStatus.THROTTLED.value, MESSAGES["throttled"])
     if not check.ok:

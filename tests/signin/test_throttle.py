@@ -40,6 +40,36 @@ def test_another_address_is_not_throttled(client, user, settings):
     assert response.status_code == 302
 
 
+def test_addresses_of_one_ipv6_64_count_as_one_client(client, user, settings):
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 3
+    for n in range(3):  # rotating through the addresses of one /64
+        client.post("/connexion/", {"email": f"cible{n}@example.fr", "password": WRONG},
+                    REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}")
+
+    same_64 = client.post("/connexion/", {"email": user.email, "password": PASSWORD},
+                          REMOTE_ADDR="2001:db8:1:2:ffff:ffff:ffff:ffff")
+    other_64 = client.post("/connexion/", {"email": user.email, "password": PASSWORD},
+                           REMOTE_ADDR="2001:db8:1:3::1")
+
+    assert same_64.status_code == 429
+    assert other_64.status_code == 302
+    # The audit keeps the full address, not the block.
+    assert AuditEvent.objects.filter(event="signin.throttled").get().ip == (
+        "2001:db8:1:2:ffff:ffff:ffff:ffff")
+
+
+def test_an_ipv4_mapped_address_counts_as_the_ipv4_one(client, user, settings):
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 2
+    for address in ("203.0.113.7", "::ffff:203.0.113.7"):
+        client.post("/connexion/", {"email": "x@example.fr", "password": WRONG},
+                    REMOTE_ADDR=address)
+
+    response = client.post("/connexion/", {"email": user.email, "password": PASSWORD},
+                           REMOTE_ADDR="203.0.113.7")
+
+    assert response.status_code == 429
+
+
 def test_successes_do_not_count(client, user, settings):
     settings.ETS_SIGNIN_FAILURES_PER_IP = 2
     for _ in range(4):
