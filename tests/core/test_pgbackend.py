@@ -59,3 +59,30 @@ def test_a_closed_connection_is_not_at_rest():
     connection.connection.close()
     assert not connection.is_at_rest()
     assert new_request()  # replaced
+
+
+def test_a_connection_that_rested_is_also_checked_with_a_query(monkeypatch):
+    first = new_request()
+    checked = []
+    monkeypatch.setattr(connection, "is_usable", lambda: checked.append(True) or True)
+    connection._checked_at -= 2  # it served its last request two seconds ago
+
+    assert new_request() == first
+    assert checked == [True]
+
+
+def test_a_connection_the_peer_forgot_is_replaced_after_a_rest(monkeypatch):
+    # A peer that forgot the connection without closing it: the socket stays quiet and
+    # only a query finds out (Django's SELECT 1 gets the reset).
+    forgotten = new_request()
+    monkeypatch.setattr(connection, "is_usable", lambda: False)
+    connection._checked_at -= 2
+
+    assert new_request() != forgotten
+
+
+def test_a_busy_connection_is_trusted_on_its_socket(monkeypatch):
+    new_request()
+    monkeypatch.setattr(connection, "is_usable", lambda: pytest.fail("a SELECT 1 was sent"))
+    for _ in range(3):
+        new_request()
