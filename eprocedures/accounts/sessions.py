@@ -9,6 +9,7 @@ import time
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -68,3 +69,11 @@ def end_other_sessions(user, keep_session_key: str | None = None) -> int:
         tracked.delete()
         ended += 1
     return ended
+
+
+def keep_this_session(request, user) -> None:
+    """After a password change: this session stays signed in, under a new key, still tracked."""
+    old_key = request.session.session_key
+    update_session_auth_hash(request, user)
+    UserSession.objects.filter(user=user, session_key=old_key).update(
+        session_key=request.session.session_key)

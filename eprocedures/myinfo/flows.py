@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -23,12 +22,11 @@ from eprocedures.accounts.models import (
     AdditionalPhone,
     SecretAnswer,
     User,
-    UserSession,
     hash_secret_answer,
     new_nonce,
 )
 from eprocedures.accounts.normalize import normalize_email
-from eprocedures.accounts.sessions import end_other_sessions
+from eprocedures.accounts.sessions import end_other_sessions, keep_this_session
 from eprocedures.audit.services import record
 from eprocedures.lib.http import client_network
 from eprocedures.lib.throttle import Throttle
@@ -278,13 +276,8 @@ def change_password(request, user: User, password: str) -> int:
     with transaction.atomic():
         user.set_password(password)
         user.save()  # records the password in the history (validators' password_changed)
-        old_key = request.session.session_key
-        ended = end_other_sessions(user, keep_session_key=old_key)
-        update_session_auth_hash(request, user)
-        # The session key was rotated: keep tracking this session under its new key.
-        UserSession.objects.filter(user=user, session_key=old_key).update(
-            session_key=request.session.session_key
-        )
+        ended = end_other_sessions(user, keep_session_key=request.session.session_key)
+        keep_this_session(request, user)
         record(request, "myinfo.password_changed", user=user, sessions_ended=ended)
         emails.send_password_changed(user)
     return ended

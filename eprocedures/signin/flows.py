@@ -27,6 +27,7 @@ from django.utils import timezone
 from eprocedures.accounts.models import User, UserSession
 from eprocedures.accounts.sessions import (
     end_other_sessions,
+    keep_this_session,
     mark_authenticated,
     mark_last_login_saved,
 )
@@ -278,16 +279,18 @@ def request_reset(request, email: str) -> Result:
 def complete_reset(request, user: User, password: str) -> None:
     """Set the new password (already validated): unblock, end other sessions, notify."""
     was_blocked = user.is_blocked
+    # Before the new hash is saved: the session's user, read after, would no longer match
+    # its session (Django then flushes it, signing this browser out).
+    same_account = request.user.is_authenticated and request.user.pk == user.pk
     with transaction.atomic():
         user.set_password(password)  # the reset token dies with the old hash
         user.failed_login_count = 0
         user.blocked_at = None
         user.save()  # records the password in the history
-        same_account = request.user.is_authenticated and request.user.pk == user.pk
         keep = request.session.session_key if same_account else None
         ended = end_other_sessions(user, keep_session_key=keep)
         if same_account:
-            auth.update_session_auth_hash(request, user)
+            keep_this_session(request, user)
         emails.send_password_changed(user)
         record(request, "password_reset.completed", user=user, email=user.email,
                sessions_ended=ended)

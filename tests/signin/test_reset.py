@@ -174,3 +174,21 @@ def test_password_rules_and_history_apply(client, user):
     assert "Le mot de passe doit contenir entre 8 et 32 caractères." in html
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_reset_while_signed_in_keeps_this_session_tracked_under_its_new_key(client, user):
+    client.post("/connexion/", {"email": user.email, "password": PASSWORD})
+    before = client.session.session_key
+    other = _other_session(user)
+    user.refresh_from_db()  # the link is made after the sign-in (its fingerprint holds last_login)
+
+    response = set_password(client, f"/mot-de-passe-oublie/{make_reset_token(user)}/")
+
+    assert response["Location"] == "/connexion/"
+
+    after = client.session.session_key
+    assert after != before  # the key rotates with the new password hash
+    assert client.get("/").status_code == 200  # still signed in
+    tracked = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    assert tracked == {after}
+    assert other not in tracked
