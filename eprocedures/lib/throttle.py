@@ -30,7 +30,7 @@ class Throttle:
     def hit(self, key: str) -> int:
         """Count one attempt and return the new total (atomic with Redis)."""
         k = self._key(key)
-        # Within a window the counter exists: one operation (one Redis round trip).
+        # Within a window the counter exists: one cache operation (Redis: EXISTS, INCR).
         try:
             return cache.incr(k)
         except ValueError:  # the window's first attempt
