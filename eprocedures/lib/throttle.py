@@ -1,4 +1,4 @@
-"""Counters in the shared cache that limit attempts over a sliding window.
+"""Counters in the shared cache that limit attempts per window of time (fixed buckets).
 
 With CACHE_URL=redis://… every instance sees the same counters; with the local
 cache they are per process (a deploy check warns about it), never switched off.
