@@ -5,7 +5,8 @@ sign-in or of a refused attempt that costs two to three times the round trip to
 PostgreSQL itself (benchmark in docs/bench-signin.md). These helpers let the ORM write
 the SQL the first time, for each database, and afterwards only bind the parameters:
 nothing here writes SQL by hand, so the quoting, the columns and the dialect stay
-Django's.
+Django's. Statements go to ``using`` (the default database): database routers are not
+consulted, the portal has none.
 """
 
 from collections.abc import Callable
