@@ -174,3 +174,20 @@ def test_a_row_whose_key_is_not_assigned_by_the_database_is_written_with_it():
     insert_row(Session(session_key="k" * 32, session_data="données", expire_date=expire))
 
     assert Session.objects.get(session_key="k" * 32).session_data == "données"
+
+
+def test_a_session_ended_in_a_transaction_is_forgotten_by_the_cache_at_commit(
+        django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    store = cached_db.SessionStore()
+    store["_auth_user_id"] = "1"
+    store.create()
+    key = store.session_key
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        cached_db.SessionStore(session_key=key).delete()
+        # Another request, which still sees the committed row, loads it into the cache.
+        caches["default"].set(cached_db.SessionStore.cache_key_prefix + key, {"_auth_user_id": "1"})
+
+    assert caches["default"].get(cached_db.SessionStore.cache_key_prefix + key) is None
+    assert not cached_db.SessionStore(session_key=key).exists(key)
