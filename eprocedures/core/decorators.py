@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.log import log_response
 
 
@@ -13,6 +14,8 @@ def allow_methods(*methods: str):
     answers a refused method with an empty body: here the refusal is the portal's
     page "405" in the visitor's language, with the ``Allow`` header, logged as Django
     logs it. A view that allows HEAD treats it as GET (the server drops the body).
+    Unsafe methods (POST, PUT, PATCH, DELETE) without a valid CSRF token are refused
+    before, by the CSRF middleware (403).
     """
     allowed = list(dict.fromkeys(methods))
     if "GET" in allowed and "HEAD" not in allowed:
@@ -26,6 +29,7 @@ def allow_methods(*methods: str):
                 return view(request, *args, **kwargs)
             response = render(request, "405.html", {"allowed": allowed}, status=405)
             response["Allow"] = allow_header
+            add_never_cache_headers(response)  # the page's header may name the visitor
             log_response("Method Not Allowed (%s): %s", request.method, request.path,
                          response=response, request=request)
             return response

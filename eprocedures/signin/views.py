@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from eprocedures.accounts.tokens import check_reset_token
-from eprocedures.core.decorators import allow_get_post, allow_post
+from eprocedures.core.decorators import allow_get, allow_get_post, allow_post
 from eprocedures.lib.http import safe_next
 
 from . import flows, pagecache
@@ -90,6 +90,7 @@ def reset_request(request):
     return render(request, "signin/reset_request.html", {"form": form})
 
 
+@allow_get
 def reset_sent(request):
     return render(request, "signin/reset_sent.html", {"reset_hours": settings.ETS_RESET_HOURS})
 

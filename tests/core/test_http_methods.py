@@ -10,7 +10,8 @@ from eprocedures.registration.steps import WizardState
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("path", ["/connexion/", "/mot-de-passe-oublie/", "/activation/nouveau-lien/"])
+@pytest.mark.parametrize("path", ["/connexion/", "/mot-de-passe-oublie/", "/activation/nouveau-lien/",
+                                  "/mot-de-passe-oublie/envoye/"])
 def test_head_answers_as_get_does(client, path):
     get = client.get(path)
     head = client.head(path)
@@ -18,11 +19,14 @@ def test_head_answers_as_get_does(client, path):
     assert get.status_code == 200
     assert head.status_code == 200
     assert head["Content-Type"] == get["Content-Type"]
-    assert head.content == b""
+    assert head["Content-Language"] == get["Content-Language"]
 
 
-def test_head_on_a_wizard_step_shows_it_and_validates_nothing(client):
+def test_head_on_a_wizard_step_shows_it_and_validates_nothing(client, monkeypatch):
+    from eprocedures.registration import views
+
     first = client.get("/inscription/")["Location"]
+    monkeypatch.setattr(views, "build_forms", lambda *a: pytest.fail("HEAD went the POST way"))
 
     response = client.head(first)
 
@@ -41,6 +45,19 @@ def test_post_only_address_refused_with_the_page_and_allow_header(client, caplog
     assert "<h1>Action impossible sur cette page</h1>" in html
     assert "Espace transactionnel sécurisé" in html
     assert "Method Not Allowed (GET): /deconnexion/" in caplog.text
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_with_csrf_enforced_options_gets_the_405_page_and_put_the_csrf_refusal():
+    client = Client(enforce_csrf_checks=True)
+
+    options = client.options("/connexion/")
+    put = client.put("/connexion/")
+
+    assert options.status_code == 405
+    assert options["Allow"] == "GET, HEAD, POST"
+    assert "<h1>Action impossible sur cette page</h1>" in options.content.decode()
+    assert put.status_code == 403  # refused before the view: no CSRF token
 
 
 def test_405_page_in_english(client):
@@ -81,7 +98,7 @@ def test_bad_request_page_in_the_visitors_language(settings):
     ("/aide/", "GET, HEAD"), ("/cgu/", "GET, HEAD"), ("/healthz", "GET, HEAD"),
     ("/", "GET, HEAD"), ("/mes-informations/", "GET, HEAD"),
     ("/mes-informations/coordonnees/", "GET, HEAD, POST"),
-    ("/carte-a-puce/connexion/", "GET, HEAD"),
+    ("/carte-a-puce/connexion/", "GET, HEAD"), ("/mot-de-passe-oublie/envoye/", "GET, HEAD"),
 ])
 def test_every_app_refuses_the_methods_it_does_not_use(client, path, allowed):
     from tests.factories import person
