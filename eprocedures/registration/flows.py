@@ -194,8 +194,7 @@ def resend_activation(request, address: str) -> None:
     keeps anyone from flooding a mailbox.
     """
     address = normalize_email(address)
-    client_address = client_network(request)
-    resend_client_throttle().hit(client_address)
+    resend_client_throttle().hit(client_network(request))
     if resend_address_throttle().hit(address) > RESEND_PER_ADDRESS:
         record(request, "activation.resent", success=False, email=address, reason="throttled")
         return

@@ -6,8 +6,16 @@ import pytest
 from django.test import Client
 
 from eprocedures.registration.steps import WizardState
+from tests.factories import person
 
 pytestmark = pytest.mark.django_db
+
+
+def page_405(response, allowed: str) -> str:
+    """The portal's 405 page, with its Allow header; returns its HTML."""
+    assert response.status_code == 405
+    assert response["Allow"] == allowed
+    return response.content.decode()
 
 
 @pytest.mark.parametrize("path", ["/connexion/", "/mot-de-passe-oublie/", "/activation/nouveau-lien/",
@@ -39,9 +47,7 @@ def test_post_only_address_refused_with_the_page_and_allow_header(client, caplog
     with caplog.at_level(logging.WARNING, logger="django.request"):
         response = client.get("/deconnexion/")
 
-    html = response.content.decode()
-    assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    html = page_405(response, "POST")
     assert "<h1>Action impossible sur cette page</h1>" in html
     assert "Espace transactionnel sécurisé" in html
     assert "Method Not Allowed (GET): /deconnexion/" in caplog.text
@@ -54,9 +60,7 @@ def test_with_csrf_enforced_options_gets_the_405_page_and_put_the_csrf_refusal()
     options = client.options("/connexion/")
     put = client.put("/connexion/")
 
-    assert options.status_code == 405
-    assert options["Allow"] == "GET, HEAD, POST"
-    assert "<h1>Action impossible sur cette page</h1>" in options.content.decode()
+    assert "<h1>Action impossible sur cette page</h1>" in page_405(options, "GET, HEAD, POST")
     assert put.status_code == 403  # refused before the view: no CSRF token
 
 
@@ -65,18 +69,13 @@ def test_405_page_in_english(client):
 
     response = client.put("/connexion/")
 
-    html = response.content.decode()
-    assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD, POST"
+    html = page_405(response, "GET, HEAD, POST")
     assert "<h1>This action is not possible on this page</h1>" in html
     assert '<html lang="en">' in html
 
 
 def test_get_only_page_refuses_a_delete(client):
-    response = client.delete("/inscription/terminee/")
-
-    assert response.status_code == 405
-    assert response["Allow"] == "GET, HEAD"
+    page_405(client.delete("/inscription/terminee/"), "GET, HEAD")
 
 
 def test_bad_request_page_in_the_visitors_language(settings):
@@ -101,11 +100,6 @@ def test_bad_request_page_in_the_visitors_language(settings):
     ("/carte-a-puce/connexion/", "GET, HEAD"), ("/mot-de-passe-oublie/envoye/", "GET, HEAD"),
 ])
 def test_every_app_refuses_the_methods_it_does_not_use(client, path, allowed):
-    from tests.factories import person
-
     client.force_login(person("paul.durand@example.fr"))
 
-    response = client.put(path)
-
-    assert response.status_code == 405
-    assert response["Allow"] == allowed
+    page_405(client.put(path), allowed)

@@ -9,13 +9,13 @@ as much as the whole refusal of a blocked account costs otherwise.
 A connection at rest receives nothing; a server that ends it sends its reason and
 closes the socket, which makes the socket readable. So a connection that served a
 request within the last ``RECENT_SECONDS`` is reused when its socket has nothing to
-read, and replaced otherwise: under load, no round
-trip. A connection that rested longer also gets Django's SELECT 1, the only way to
-see a peer that forgot the connection without closing it (a database host that
-rebooted, a virtual address that moved): the SELECT 1 gets the reset and Django
-reconnects before the request's own queries. (A path that silently drops packets
-makes either check wait for TCP's timeout.) After a database error Django's SELECT 1
-runs too (``close_if_unusable_or_obsolete``).
+read, and replaced otherwise: under load, no round trip. A connection that rested
+longer also gets Django's SELECT 1, the only way to see a peer that forgot the
+connection without closing it (a database host that rebooted, a virtual address that
+moved): the SELECT 1 gets the reset and Django reconnects before the request's own
+queries. (A path that silently drops packets makes either check wait for TCP's
+timeout.) After a database error Django's SELECT 1 runs too
+(``close_if_unusable_or_obsolete``).
 """
 
 import select
