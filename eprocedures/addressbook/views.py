@@ -76,12 +76,16 @@ def contact_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @allow_get
-def export(request: HttpRequest) -> StreamingHttpResponse:
-    record(request, "addressbook.export", user=request.user,
-           contacts=request.user.contacts.count())
+def export(request: HttpRequest) -> HttpResponse:
     filename = f"carnet-adresses-{timezone.localdate():%Y-%m-%d}.csv"
-    response = StreamingHttpResponse(services.export_lines(request.user),
-                                     content_type="text/csv; charset=utf-8")
+    if request.method == "HEAD":
+        # The headers alone: no contact is read or sent, so no export is recorded.
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+    else:
+        record(request, "addressbook.export", user=request.user,
+               contacts=request.user.contacts.count())
+        response = StreamingHttpResponse(services.export_lines(request.user),
+                                         content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -7,14 +7,34 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request) -> str:
-    """The client's address; X-Forwarded-For is believed only from a trusted proxy."""
+    """The client's address; X-Forwarded-For is believed only from a trusted proxy.
+
+    The proxy appends the address it saw: the last hop is the one to trust. Some
+    proxies add the client's port ("203.0.113.7:41234", "[2001:db8::1]:41234"); it is
+    dropped. A last hop that is no address at all ("unknown", garbage) is not believed:
+    the proxy's own address stands in, so that an audit row can still be written.
+    """
     remote = request.META.get("REMOTE_ADDR", "")
     if remote in settings.ETS_TRUSTED_PROXIES:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            # The proxy appends the address it saw: the last hop is the one to trust.
-            return forwarded.split(",")[-1].strip() or remote
+            return forwarded_address(forwarded.rsplit(",", 1)[-1]) or remote
     return remote
+
+
+def forwarded_address(hop: str) -> str | None:
+    """The address of one X-Forwarded-For hop, without a port; None if there is none."""
+    hop = hop.strip()
+    if hop.startswith("["):  # [IPv6] or [IPv6]:port
+        hop, closed, _port = hop[1:].partition("]")
+        if not closed:
+            return None
+    elif hop.count(":") == 1:  # IPv4:port (an IPv6 address has at least two colons)
+        hop = hop.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(hop))
+    except ValueError:
+        return None
 
 
 # One IPv6 subscriber holds at least a /64: the smallest block a network assigns.

@@ -83,3 +83,17 @@ def test_export_is_audited(signed_in, user):
     event = AuditEvent.objects.get(event="addressbook.export")
     assert event.user == user
     assert event.detail == {"contacts": 1}
+
+
+def test_head_sends_the_headers_without_reading_or_recording_the_export(signed_in, user):
+    from eprocedures.audit.models import AuditEvent
+
+    add_contact(user)
+    response = signed_in.head(EXPORT)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="carnet-adresses-')
+    assert response["Cache-Control"] == "no-store"
+    assert response.content == b""
+    assert not AuditEvent.objects.filter(event="addressbook.export").exists()

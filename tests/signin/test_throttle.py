@@ -119,3 +119,28 @@ def test_counters_are_shared_through_redis(client, settings):
         assert response.status_code == 429
     finally:
         caches["default"].clear()
+
+
+def test_ports_a_trusted_proxy_adds_do_not_make_new_clients(client, user, settings):
+    # A proxy that writes "address:port" would otherwise give every connection its own count.
+    settings.ETS_TRUSTED_PROXIES = ["127.0.0.1"]
+    settings.ETS_SIGNIN_FAILURES_PER_IP = 3
+    for port in (41001, 41002, 41003):
+        client.post("/connexion/", {"email": "x@example.fr", "password": WRONG},
+                    REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=f"203.0.113.7:{port}")
+
+    response = client.post("/connexion/", {"email": user.email, "password": PASSWORD},
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7:41004")
+
+    assert response.status_code == 429
+    assert set(AuditEvent.objects.values_list("ip", flat=True)) == {"203.0.113.7"}
+
+
+def test_a_forwarded_hop_that_is_no_address_is_recorded_as_the_proxy(client, user, settings):
+    settings.ETS_TRUSTED_PROXIES = ["127.0.0.1"]
+
+    response = client.post("/connexion/", {"email": user.email, "password": WRONG},
+                           REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="unknown")
+
+    assert response.status_code == 200
+    assert AuditEvent.objects.get(event="signin.failure").ip == "127.0.0.1"
