@@ -1,5 +1,6 @@
 """The session stores write a signed-in session once, and never over another one."""
 
+import os
 from importlib import import_module
 
 import pytest
@@ -176,7 +177,7 @@ def test_a_row_whose_key_is_not_assigned_by_the_database_is_written_with_it():
     assert Session.objects.get(session_key="k" * 32).session_data == "données"
 
 
-def test_a_session_ended_in_a_transaction_is_forgotten_by_the_cache_at_commit(
+def test_a_session_ended_in_a_transaction_is_marked_ended_again_at_commit(
         django_capture_on_commit_callbacks):
     from django.db import transaction
 
@@ -189,5 +190,89 @@ def test_a_session_ended_in_a_transaction_is_forgotten_by_the_cache_at_commit(
         # Another request, which still sees the committed row, loads it into the cache.
         caches["default"].set(cached_db.SessionStore.cache_key_prefix + key, {"_auth_user_id": "1"})
 
-    assert caches["default"].get(cached_db.SessionStore.cache_key_prefix + key) is None
+    assert caches["default"].get(cached_db.SessionStore.cache_key_prefix + key) == cached_db.ENDED
     assert not cached_db.SessionStore(session_key=key).exists(key)
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache(request, settings):
+    """The cache sessions are read through: the local one, and Redis where CI gives it."""
+    if request.param == "redis":
+        url = os.environ.get("ETS_TEST_REDIS_URL")
+        if not url:
+            pytest.skip("ETS_TEST_REDIS_URL is not set")
+        settings.CACHES = {"default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def cached_session():
+    store = cached_db.SessionStore()
+    store["_auth_user_id"] = "1"
+    store.create()
+    return store.session_key
+
+
+def test_a_reader_that_saw_the_row_before_its_deletion_does_not_put_it_back(monkeypatch, cache):
+    key = cached_session()
+    cache.delete(cached_db.SessionStore.cache_key_prefix + key)  # a miss: the row is read
+    reader = cached_db.SessionStore(session_key=key)
+    read_row = cached_db.SessionStore._get_session_from_db
+
+    def row_then_deleted(self):
+        row = read_row(self)
+        # Between the reader's SELECT and its cache write, the session is ended.
+        cached_db.SessionStore(session_key=key).delete()
+        return row
+
+    monkeypatch.setattr(cached_db.SessionStore, "_get_session_from_db", row_then_deleted)
+    assert reader.load() == {"_auth_user_id": "1"}  # what it read, for this request only
+    monkeypatch.undo()
+
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key) == cached_db.ENDED
+    later = cached_db.SessionStore(session_key=key)
+    assert later.load() == {}
+    assert later.session_key is None
+    assert not later.exists(key)
+
+
+def test_a_session_read_from_the_database_is_cached_for_the_next_request(cache):
+    key = cached_session()
+    cache.delete(cached_db.SessionStore.cache_key_prefix + key)
+
+    assert cached_db.SessionStore(session_key=key).load() == {"_auth_user_id": "1"}
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key) == {"_auth_user_id": "1"}
+
+
+def test_an_ended_session_cannot_be_loaded_nor_found_even_with_its_row_back(cache):
+    key = cached_session()
+    row = Session.objects.get(session_key=key)
+    cached_db.SessionStore(session_key=key).delete()
+    assert not Session.objects.filter(session_key=key).exists()
+    row.save()  # the row put back by anything but the store: the cache marker still wins
+
+    store = cached_db.SessionStore(session_key=key)
+    assert store.load() == {}
+    assert not store.exists(key)
+
+
+def test_the_async_methods_honour_the_marker_too(cache):
+    from asgiref.sync import async_to_sync
+
+    key = cached_session()
+    async_to_sync(cached_db.SessionStore(session_key=key).adelete)()
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key) == cached_db.ENDED
+    store = cached_db.SessionStore(session_key=key)
+    assert async_to_sync(store.aload)() == {}
+    assert not async_to_sync(store.aexists)(key)
+
+    other = cached_session()
+    cache.delete(cached_db.SessionStore.cache_key_prefix + other)
+    assert async_to_sync(cached_db.SessionStore(session_key=other).aload)() == {
+        "_auth_user_id": "1"}
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + other) == {"_auth_user_id": "1"}
+    assert async_to_sync(cached_db.SessionStore(session_key=other).aexists)(other)

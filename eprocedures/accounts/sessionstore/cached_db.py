@@ -1,4 +1,12 @@
-"""Database sessions read through the shared cache (instances with Redis)."""
+"""Database sessions read through the shared cache (instances with Redis).
+
+An ended session leaves a marker in the cache (``ENDED``) instead of nothing, and a
+session read from the database goes into the cache only where the cache holds
+nothing (``add``, not ``set``). Otherwise a request that read the row just before it
+was deleted (another account's sign-in over it, a password reset ending every other
+session) could write it back into the cache just after, and the ended session would
+live on there until its expiry, up to ETS_REMEMBER_ME_DAYS.
+"""
 
 import logging
 
@@ -9,8 +17,80 @@ from . import WrittenOnceMixin
 
 log = logging.getLogger(__name__)
 
+# What the cache holds for an ended session. Session keys are never reused; the marker
+# only has to outlast any request that read the row before its deletion (gunicorn
+# stops a request after 30 s).
+ENDED = "ets-session-ended"
+ENDED_SECONDS = 3600
+
 
 class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
+    def load(self):
+        try:
+            data = self._cache.get(self.cache_key)
+        except Exception:  # as Django's: an unusable cache key resets the session
+            data = None
+        if data == ENDED:
+            self._session_key = None
+            return {}
+        if data is None:
+            row = self._get_session_from_db()  # forgets the key if there is no row
+            if not row:
+                return {}
+            data = self.decode(row.session_data)
+            self._remember(data, self.get_expiry_age(expiry=row.expire_date))
+        return data
+
+    async def aload(self):
+        try:
+            data = await self._cache.aget(await self.acache_key())
+        except Exception:
+            data = None
+        if data == ENDED:
+            self._session_key = None
+            return {}
+        if data is None:
+            row = await self._aget_session_from_db()
+            if not row:
+                return {}
+            data = self.decode(row.session_data)
+            try:
+                await self._cache.aadd(await self.acache_key(), data,
+                                       await self.aget_expiry_age(expiry=row.expire_date))
+            except Exception:
+                log.exception("Error saving to cache (%s)", self._cache)
+        return data
+
+    def _remember(self, data, age):
+        # add: a marker left by a deletion meanwhile stays (module docstring).
+        try:
+            self._cache.add(self.cache_key, data, age)
+        except Exception:
+            log.exception("Error saving to cache (%s)", self._cache)
+
+    def exists(self, session_key):
+        if not session_key:
+            return False
+        try:
+            cached = self._cache.get(self.cache_key_prefix + session_key)
+        except Exception:
+            cached = None
+        if cached == ENDED:
+            return False
+        return cached is not None or super(cached_db.SessionStore, self).exists(session_key)
+
+    async def aexists(self, session_key):
+        if not session_key:
+            return False
+        try:
+            cached = await self._cache.aget(self.cache_key_prefix + session_key)
+        except Exception:
+            cached = None
+        if cached == ENDED:
+            return False
+        return cached is not None or await super(cached_db.SessionStore, self).aexists(
+            session_key)
+
     def _saved(self):
         # As Django's cached_db does after writing the row: a cache failure is only logged.
         try:
@@ -20,15 +100,28 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
 
     def delete(self, session_key=None):
         key = session_key or self.session_key
-        super().delete(session_key)
+        if not key:
+            return
+        super(cached_db.SessionStore, self).delete(key)  # the row
+        self._end(key)
         using = router.db_for_write(self.model)
-        if key and connections[using].in_atomic_block:
-            # Until the DELETE commits, another request can still read the row and put it
-            # back in the cache, where the ended session would live on: forget it again.
-            transaction.on_commit(lambda: self._forget(key), using=using)
+        if connections[using].in_atomic_block:
+            # Until the DELETE commits, another request can still read the row: mark it
+            # again once the deletion is visible to all.
+            transaction.on_commit(lambda: self._end(key), using=using)
 
-    def _forget(self, key):
+    async def adelete(self, session_key=None):
+        key = session_key or self.session_key
+        if not key:
+            return
+        await super(cached_db.SessionStore, self).adelete(key)
         try:
-            self._cache.delete(self.cache_key_prefix + key)
+            await self._cache.aset(self.cache_key_prefix + key, ENDED, ENDED_SECONDS)
         except Exception:
-            log.exception("Error deleting from cache (%s)", self._cache)
+            log.exception("Error marking an ended session in the cache (%s)", self._cache)
+
+    def _end(self, key):
+        try:
+            self._cache.set(self.cache_key_prefix + key, ENDED, ENDED_SECONDS)
+        except Exception:
+            log.exception("Error marking an ended session in the cache (%s)", self._cache)
