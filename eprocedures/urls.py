@@ -14,3 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# 503 instead of 500 when the database or the cache cannot be reached (core/views).
+handler500 = "eprocedures.core.views.server_error"

@@ -1,12 +1,18 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
+from django.views import defaults
 from django.views.decorators.cache import never_cache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from eprocedures.core.decorators import allow_get
 from eprocedures.outbox.delivery import queue_depth
@@ -65,3 +71,22 @@ def healthz(request):
     healthy = checks["database"] == "ok" and checks["cache"] == "ok"
     checks["status"] = "ok" if healthy else "error"
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+# Errors that say the database or the cache cannot be reached now, not that the code is wrong.
+UNAVAILABLE = (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)
+
+
+def server_error(request):
+    """The 500 page, or a 503 one when the database or the cache is unreachable.
+
+    Django calls it while handling the exception (from a view or a middleware), which
+    sys.exc_info() gives. As Django's own, it renders without a request context: no
+    user, no session, nothing that would need the database or the cache again.
+    """
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "120"
+        add_never_cache_headers(response)
+        return response
+    return defaults.server_error(request)

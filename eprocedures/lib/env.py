@@ -52,6 +52,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# libpq's: seconds to connect; TCP keepalives on an idle connection; milliseconds that sent
+# data may stay unacknowledged (a server busy with a long query still acknowledges).
+PG_TIMEOUTS = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30,
+               "keepalives_interval": 10, "keepalives_count": 3, "tcp_user_timeout": 10000}
+# redis-py's, in seconds: a cache operation is a fraction of a millisecond.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+
+
 def env_database(name: str, default_sqlite: Path) -> dict:
     raw = os.environ.get(name) or f"sqlite:///{default_sqlite}"
     try:
@@ -64,6 +72,12 @@ def env_database(name: str, default_sqlite: Path) -> dict:
         # Keep connections across requests; the server closes idle ones.
         config.setdefault("CONN_MAX_AGE", 60)
         config.setdefault("CONN_HEALTH_CHECKS", True)
+        # A database that stops answering (host down, a path that drops packets) fails the
+        # request within seconds instead of holding a worker until TCP gives up, some 15
+        # minutes later. Parameters given in the URL's query string win.
+        options = config.setdefault("OPTIONS", {})
+        for key, value in PG_TIMEOUTS.items():
+            options.setdefault(key, value)
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend with a health check that needs no round trip (lib/pgbackend).
         config["ENGINE"] = "eprocedures.lib.pgbackend"
@@ -75,8 +89,11 @@ def env_cache(name: str) -> dict:
     if raw.startswith("locmem://"):
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ets"}
     if raw.startswith(("redis://", "rediss://", "unix://")):
-        # Django's own RedisCache, as the stack requires.
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+        # Django's own RedisCache, as the stack requires. redis-py waits forever by default:
+        # bounded, a Redis that stops answering fails the request instead of holding the
+        # worker. Timeouts given in the URL's query string win.
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw,
+                "OPTIONS": dict(REDIS_TIMEOUTS)}
     raise ImproperlyConfigured(f"{name} must be locmem:// or redis://…, not {raw!r}")
 
 

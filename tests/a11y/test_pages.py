@@ -1,7 +1,7 @@
 """Accessibility tour of every page of the portal in Chromium, in French and English.
 
 Every page reachable from the interface (anonymous and signed in, each registration
-step, the "not yet open" procedure pages, help, terms, the 404, 405 and 429 pages; the
+step, the "not yet open" procedure pages, help, terms, the 404, 405, 429 and 503 pages; the
 support desk's admin excluded) is checked with axe-core; each must declare its
 language, have one <h1>, and give every form field an accessible name. Then every
 form of the portal, posted with nothing filled in, must put the focus on its error
@@ -150,7 +150,26 @@ def test_every_anonymous_page_passes_axe(portal, page, axe_check, settings, lang
     assert page.locator("h1").inner_text() in ("Trop de tentatives", "Too many attempts")
     tour.check("429 page")
 
+    # The 503 page: the cache that holds those counters cannot be reached.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    page.goto(f"{portal}/connexion/")
+    fill(page, {"email": "personne@example.fr", "password": "Mauvais;42"})
+    page.locator("#panel-password button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() in (
+        "Service momentanément indisponible", "Service temporarily unavailable")
+    tour.check("503 page")
+
     assert not tour.problems, "\n".join(tour.problems)
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once closed
 
 
 def sign_in(page, portal, email, password=PASSWORD):

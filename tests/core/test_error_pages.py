@@ -10,6 +10,7 @@ def boom(request):
 
 
 urlpatterns = [path("boom/", boom)]
+handler500 = "eprocedures.core.views.server_error"  # as eprocedures/urls.py
 
 
 def test_unknown_page_answers_404_in_the_portals_layout(client):
@@ -38,3 +39,65 @@ def test_server_error_page_needs_no_request_context(settings):
 
     assert response.status_code == 500
     assert "<h1>Erreur du service</h1>" in response.content.decode()
+
+
+def closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens there once closed
+
+
+def sign_in_attempt(client):
+    return client.post("/connexion/", {"email": "paul@example.fr", "password": "Mot;2passe"})
+
+
+def assert_unavailable_page(response, heading="Service momentanément indisponible"):
+    assert response.status_code == 503
+    assert response["Retry-After"] == "120"
+    assert "no-cache" in response["Cache-Control"]
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+
+
+def test_an_unreachable_cache_gives_the_unavailable_page_not_an_error(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    client = Client(raise_request_exception=False)
+
+    # The sign-in counts failures per address in the cache: it cannot decide without it.
+    assert_unavailable_page(sign_in_attempt(client))
+    # A page that needs no cache still answers.
+    assert client.get("/connexion/").status_code == 200
+
+
+def test_the_unavailable_page_in_english(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": f"redis://127.0.0.1:{closed_port()}/0"}}
+    client = Client(raise_request_exception=False)
+    client.cookies["ets_language"] = "en"
+
+    response = sign_in_attempt(client)
+
+    assert_unavailable_page(response, "Service temporarily unavailable")
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_a_lost_database_gives_the_unavailable_page(monkeypatch):
+    from django.db import OperationalError
+
+    from eprocedures.signin import flows
+
+    def lost(email):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(flows, "_find_account", lost)
+
+    assert_unavailable_page(sign_in_attempt(Client(raise_request_exception=False)))
+
+
+def test_a_bug_still_gives_the_error_page():
+    from eprocedures import urls
+
+    # The portal's handler: 503 only for unreachable services, Django's 500 page otherwise.
+    assert urls.handler500 == "eprocedures.core.views.server_error"

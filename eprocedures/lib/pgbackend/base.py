@@ -13,9 +13,9 @@ read, and replaced otherwise: under load, no round trip. A connection that reste
 longer also gets Django's SELECT 1, the only way to see a peer that forgot the
 connection without closing it (a database host that rebooted, a virtual address that
 moved): the SELECT 1 gets the reset and Django reconnects before the request's own
-queries. (A path that silently drops packets makes either check wait for TCP's
-timeout.) After a database error Django's SELECT 1 runs too
-(``close_if_unusable_or_obsolete``).
+queries. (A path that silently drops packets is caught by the TCP timeouts that
+lib/env sets by default: tcp_user_timeout, keepalives, connect_timeout.) After a
+database error Django's SELECT 1 runs too (``close_if_unusable_or_obsolete``).
 """
 
 import select
