@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from eprocedures.accounts.models import User
 from eprocedures.accounts.sessions import mark_authenticated
 from eprocedures.audit.services import record
 from eprocedures.lib.http import client_network
@@ -198,26 +199,50 @@ def complete_enrolment(request, link_id: str, code: str, check: CertCheck) -> Sm
     return _record_card(request, enrolment, check)
 
 
-@transaction.atomic
 def _record_card(request, enrolment: Enrolment, check: CertCheck) -> Smartcard:
+    """Record the card of a checked code, once: the code is claimed in the same transaction.
+
+    Refusals are audited after their transaction rolled back, so that the audit row stays.
+    """
     user = enrolment.user
-    if not check.ok:
+    try:
+        if not check.ok:
+            raise EnrolmentError(check.status.value, check.message)
+        with transaction.atomic():
+            # Claiming the code first makes parallel requests with the same code wait here,
+            # then find it used: one card per code.
+            claimed = Enrolment.objects.filter(
+                pk=enrolment.pk, used_at__isnull=True, cancelled_at__isnull=True,
+            ).update(used_at=timezone.now())
+            if not claimed:
+                raise EnrolmentError("code_used")
+            # The account's row lock serialises the count of its cards (ETS_SMARTCARD_MAX_CARDS)
+            # across its other codes.
+            user = User.objects.select_for_update().get(pk=user.pk)
+            refusal = "blocked" if user.is_blocked else enrolment_refusal(user)
+            if refusal:
+                raise EnrolmentError(refusal)
+            existing = Smartcard.objects.filter(fingerprint=check.fingerprint).first()
+            if existing is not None:
+                raise EnrolmentError(
+                    "enrolled_here" if existing.user_id == user.pk else "enrolled_elsewhere")
+            card = _create_card(user, check)
+            record(request, "smartcard.enrolled", user=user, email=user.email,
+                   fingerprint=card.fingerprint, subject=card.subject, serial=card.serial)
+            emails.send_card_added(user, card)
+    except EnrolmentError as error:
+        detail = {"fingerprint": check.fingerprint} if check.ok else {}
         record(request, "smartcard.enrolment_failed", user=user, success=False,
-               email=user.email, reason=check.status.value)
-        raise EnrolmentError(check.status.value, check.message)
-    existing = Smartcard.objects.filter(fingerprint=check.fingerprint).first()
-    if existing is not None:
-        key = "enrolled_here" if existing.user_id == user.pk else "enrolled_elsewhere"
-        record(request, "smartcard.enrolment_failed", user=user, success=False,
-               email=user.email, reason=key, fingerprint=check.fingerprint)
-        raise EnrolmentError(key)
-    refusal = enrolment_refusal(user)
-    if refusal:
-        raise EnrolmentError(refusal)
+               email=user.email, reason=error.code, **detail)
+        raise
+    return card
+
+
+def _create_card(user, check: CertCheck) -> Smartcard:
     cert = check.certificate
     try:
         with transaction.atomic():
-            card = Smartcard.objects.create(
+            return Smartcard.objects.create(
                 user=user,
                 fingerprint=check.fingerprint,
                 subject=cert.subject.rfc4514_string()[:500],
@@ -229,11 +254,6 @@ def _record_card(request, enrolment: Enrolment, check: CertCheck) -> Smartcard:
             )
     except IntegrityError:  # the same certificate enrolled at the same instant elsewhere
         raise EnrolmentError("enrolled_elsewhere") from None
-    Enrolment.objects.filter(pk=enrolment.pk).update(used_at=timezone.now())
-    record(request, "smartcard.enrolled", user=user, email=user.email,
-           fingerprint=card.fingerprint, subject=card.subject, serial=card.serial)
-    emails.send_card_added(user, card)
-    return card
 
 
 @transaction.atomic

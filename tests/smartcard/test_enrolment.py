@@ -371,3 +371,117 @@ def test_activation_link_with_a_nul_byte_is_not_found(client):
     response = client.get("/carte-a-puce/activer/abc%00def/")
 
     assert response.status_code == 404
+
+
+def test_a_refused_certificate_is_audited(client, attorney, test_pki):
+    link, code = request_code(client, attorney)
+    client.post(link, {"code": code}, **cert_meta(test_pki.expired()))
+
+    event = AuditEvent.objects.get(event="smartcard.enrolment_failed")
+    assert (event.user, event.detail["reason"]) == (attorney, "expired")
+
+
+def test_a_certificate_enrolled_elsewhere_is_audited(client, attorney, test_pki):
+    certificate = test_pki.card()
+    enrol(make_user("other@example.fr"), certificate)
+    link, code = request_code(client, attorney)
+    client.post(link, {"code": code}, **cert_meta(certificate))
+
+    event = AuditEvent.objects.get(event="smartcard.enrolment_failed")
+    assert event.detail == {"reason": "enrolled_elsewhere",
+                            "fingerprint": fingerprint(certificate)}
+    assert Enrolment.objects.get().used_at is None  # the refusal did not use the code
+
+
+def test_a_blocked_account_cannot_complete_its_enrolment(client, attorney, test_pki):
+    link, code = request_code(client, attorney)
+    attorney.__class__.objects.filter(pk=attorney.pk).update(
+        blocked_at=timezone.now(), failed_login_count=5)
+
+    response = client.post(link, {"code": code}, **cert_meta(test_pki.card()))
+
+    assert "Votre compte est bloqué (nombre de tentatives maximal atteint)" in text(response)
+    assert not Smartcard.objects.exists()
+    assert AuditEvent.objects.get(event="smartcard.enrolment_failed").detail["reason"] == (
+        "blocked")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_code_posted_in_parallel_adds_one_card(attorney, test_pki, settings):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency need PostgreSQL")
+    settings.ETS_SMARTCARD_MAX_CARDS = 5
+    link, code = request_code(Client(), attorney)
+    certificates = [test_pki.card(f"Carte {n}") for n in range(8)]
+    barrier = threading.Barrier(len(certificates))
+    statuses, errors = [], []
+
+    def activate(certificate):
+        try:
+            client = Client()
+            barrier.wait(timeout=30)
+            statuses.append(client.post(link, {"code": code}, **cert_meta(certificate))
+                            .status_code)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=activate, args=(c,)) for c in certificates]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert errors == []
+    assert Smartcard.objects.filter(user=attorney).count() == 1
+    assert sorted(statuses) == [200] + [410] * 7
+    assert AuditEvent.objects.filter(event="smartcard.enrolled").count() == 1
+    assert OutgoingEmail.objects.filter(kind="card_added").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_codes_of_one_account_keep_to_the_cap(test_pki, settings):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency need PostgreSQL")
+    settings.ETS_SMARTCARD_MAX_CARDS = 1
+    settings.ETS_SMARTCARD_OPEN_TO_ALL = True
+    owner = make_user()
+    # Two live links of the same account (made directly: a new request cancels the older).
+    links = []
+    for _ in range(2):
+        link, code = request_code(Client(), owner)
+        links.append((link, code))
+        Enrolment.objects.update(cancelled_at=None)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def activate(n):
+        try:
+            client = Client()
+            link, code = links[n]
+            barrier.wait(timeout=30)
+            client.post(link, {"code": code}, **cert_meta(test_pki.card(f"Carte {n}")))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=activate, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert errors == []
+    assert Smartcard.objects.filter(user=owner).count() == 1
