@@ -273,7 +273,13 @@ def verify(certificate: x509.Certificate | None, intermediates=(), at: datetime 
         return CertCheck(CertStatus.NOT_YET_VALID, certificate)
     if when > certificate.not_valid_after_utc:
         return CertCheck(CertStatus.EXPIRED, certificate)
-    if not _allows_client_auth(certificate):
+    try:
+        allowed = _allows_client_auth(certificate)
+    except (ValueError, x509.DuplicateExtension) as exc:
+        # Extensions are decoded on first use: no authority of a card issues these.
+        log.info("smartcard: unreadable extensions: %s", exc)
+        return CertCheck(CertStatus.UNTRUSTED_ISSUER, certificate)
+    if not allowed:
         return CertCheck(CertStatus.NO_CLIENT_AUTH, certificate)
     anchors = trust_anchors()
     if not anchors:

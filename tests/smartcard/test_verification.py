@@ -12,7 +12,7 @@ from eprocedures.smartcard.management.commands import smartcard_refresh_crls as 
 from eprocedures.smartcard.pki import Authority, pem
 from eprocedures.smartcard.services import CertStatus
 
-from .conftest import cert_meta
+from .conftest import cert_meta, text
 
 
 def test_a_valid_card_certificate_is_ok(test_pki):
@@ -153,3 +153,57 @@ def test_refresh_crls_command_downloads_and_checks_signatures(test_pki, tmp_path
     assert sorted(p.name for p in test_pki.crl_dir.iterdir()) == sorted(
         ["test-ca.crl", command.file_name(test_pki.ca.certificate)]
     )
+
+
+def with_garbled_extension(oid, value: bytes, *, client_auth=True):
+    """A certificate whose extension bytes do not decode (they are decoded on first use)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Carte abîmée")])
+    now = datetime.now(UTC)
+    builder = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+               .public_key(key.public_key()).serial_number(1)
+               .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=9))
+               .add_extension(x509.UnrecognizedExtension(oid, value), critical=False))
+    if client_auth:
+        builder = builder.add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+    return builder.sign(key, hashes.SHA256())
+
+
+GARBLED = [
+    ("key usage", "KEY_USAGE", b"\x01\x02garbage", True),
+    ("extended key usage", "EXTENDED_KEY_USAGE", b"\x30\x03garbage", False),
+    ("subject alternative name", "SUBJECT_ALTERNATIVE_NAME", b"zz", True),
+]
+
+
+@pytest.mark.parametrize(("what", "oid", "value", "client_auth"), GARBLED,
+                         ids=[g[0] for g in GARBLED])
+def test_an_extension_that_does_not_decode_is_refused_not_an_error(
+        test_pki, what, oid, value, client_auth):
+    from cryptography.x509.oid import ExtensionOID
+
+    certificate = with_garbled_extension(getattr(ExtensionOID, oid), value,
+                                         client_auth=client_auth)
+    check = services.verify(certificate)
+    assert check.status is CertStatus.UNTRUSTED_ISSUER
+
+
+@pytest.mark.django_db
+def test_card_sign_in_with_a_garbled_certificate_answers_the_refusal_page(client, test_pki):
+    from cryptography.x509.oid import ExtensionOID
+
+    from eprocedures.audit.models import AuditEvent
+
+    certificate = with_garbled_extension(ExtensionOID.KEY_USAGE, b"\x01\x02garbage")
+    response = client.get("/carte-a-puce/connexion/", **cert_meta(certificate))
+
+    assert response.status_code == 403
+    assert "n'a pas été délivré par une autorité reconnue" in text(response)
+    event = AuditEvent.objects.get()
+    assert (event.event, event.detail["reason"]) == ("smartcard.login", "untrusted_issuer")
