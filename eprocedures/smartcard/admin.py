@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import flows
 from .models import Smartcard
 
 
@@ -17,3 +18,11 @@ class SmartcardAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Removed as the owner removes one: audited and e-mailed to the owner (flows.remove_card).
+    def delete_model(self, request, obj):
+        flows.remove_card(request, obj, by_support=True)
+
+    def delete_queryset(self, request, queryset):
+        for card in queryset.select_related("user"):
+            flows.remove_card(request, card, by_support=True)

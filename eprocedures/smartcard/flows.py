@@ -257,10 +257,12 @@ def _create_card(user, check: CertCheck) -> Smartcard:
 
 
 @transaction.atomic
-def remove_card(request, card: Smartcard) -> None:
+def remove_card(request, card: Smartcard, *, by_support: bool = False) -> None:
+    """Remove a card (its owner from "Mes informations", or the support desk): audited, notified."""
     user = card.user
+    who = {"by": "support", "staff": request.user.email} if by_support else {}
     record(request, "smartcard.removed", user=user, email=user.email,
-           fingerprint=card.fingerprint, subject=card.subject)
+           fingerprint=card.fingerprint, subject=card.subject, **who)
     emails.send_card_removed(user, card)
     card.delete()
 

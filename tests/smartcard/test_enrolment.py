@@ -485,3 +485,36 @@ def test_parallel_codes_of_one_account_keep_to_the_cap(test_pki, settings):
 
     assert errors == []
     assert Smartcard.objects.filter(user=owner).count() == 1
+
+
+@pytest.fixture
+def desk(client, db):
+    from eprocedures.accounts.models import User
+
+    staff = User.objects.create_superuser("support@inpi.example", "Support;42Desk")
+    client.force_login(staff)
+    return client
+
+
+def test_the_support_desk_removes_a_card_as_the_owner_would(desk, attorney, test_pki):
+    card = enrol(attorney, test_pki.card())
+
+    response = desk.post(f"/admin/smartcard/smartcard/{card.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Smartcard.objects.exists()
+    event = AuditEvent.objects.get(event="smartcard.removed")
+    assert event.user == attorney
+    assert (event.detail["by"], event.detail["staff"]) == ("support", "support@inpi.example")
+    assert OutgoingEmail.objects.filter(kind="card_removed", to=attorney.email).count() == 1
+
+
+def test_the_support_desks_bulk_removal_is_audited_card_by_card(desk, attorney, test_pki):
+    cards = [enrol(attorney, test_pki.card(f"Carte {n}")) for n in range(2)]
+
+    desk.post("/admin/smartcard/smartcard/", {
+        "action": "delete_selected", "_selected_action": [c.pk for c in cards], "post": "yes"})
+
+    assert not Smartcard.objects.exists()
+    assert AuditEvent.objects.filter(event="smartcard.removed", detail__by="support").count() == 2
+    assert OutgoingEmail.objects.filter(kind="card_removed").count() == 2
