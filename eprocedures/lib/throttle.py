@@ -4,6 +4,7 @@ With CACHE_URL=redis://… every instance sees the same counters; with the local
 cache they are per process (a deploy check warns about it), never switched off.
 """
 
+import contextlib
 import hashlib
 import time
 
@@ -42,6 +43,11 @@ class Throttle:
         except ValueError:  # and it expired already
             cache.set(k, 1, self.window)
             return 1
+
+    def undo(self, key: str) -> None:
+        """Take back one hit of this window (an attempt counted first that turned out right)."""
+        with contextlib.suppress(ValueError):  # the window ended: nothing of it to undo
+            cache.decr(self._key(key))
 
     def reset(self, key: str) -> None:
         cache.delete(self._key(key))

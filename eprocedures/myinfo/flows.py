@@ -10,6 +10,7 @@ and e-mailed to the owner as a security notice, in the same transaction.
 
 import enum
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -56,28 +57,40 @@ def address_throttle() -> Throttle:
     )
 
 
-def verification_limited(request, user: User) -> bool:
-    """True while this account or this client address has used up its wrong attempts."""
-    return account_throttle().is_limited(str(user.pk)) or address_throttle().is_limited(
-        client_network(request)
-    )
+class Verdict(enum.Enum):
+    RIGHT = "right"
+    WRONG = "wrong"
+    THROTTLED = "throttled"  # this account or this client address used up its attempts
 
 
-def verification_failed(request, user: User, what: str) -> bool:
-    """Count and audit one wrong answer ("secret_answers") or password ("password").
+def verify(request, user: User, what: str, check: Callable[[], bool]) -> Verdict:
+    """Check a secret-answer pair ("secret_answers") or the current password ("password").
 
-    Returns True when the limit is now reached; the owner is told once, at the
-    moment it is reached.
+    The attempt is counted before ``check()`` runs and a right one is taken back after:
+    parallel attempts each get their own number, and those past the limit are refused
+    without being checked, so no more than the limit are ever checked in a window
+    (counting after the check let every attempt in flight through). Wrong attempts are
+    audited; the owner is told once, when the account's limit is reached.
     """
-    failures = account_throttle().hit(str(user.pk))
-    address_throttle().hit(client_network(request))
+    accounts, addresses = account_throttle(), address_throttle()
+    account, address = str(user.pk), client_network(request)
+    failures = accounts.hit(account)
+    from_address = addresses.hit(address)
+    if failures > accounts.limit or from_address > addresses.limit:
+        return Verdict.THROTTLED
+    if check():
+        accounts.undo(account)
+        addresses.undo(address)
+        return Verdict.RIGHT
     record(request, "myinfo.verification_failed", user=user, success=False,
            what=what, failures=failures)
-    if failures == settings.ETS_SECRET_ANSWER_MAX_FAILURES:
+    if failures == accounts.limit:
         with transaction.atomic():
             record(request, "myinfo.verification_throttled", user=user, success=False)
             emails.send_verification_locked(user)
-    return verification_limited(request, user)
+    if failures >= accounts.limit or from_address >= addresses.limit:
+        return Verdict.THROTTLED
+    return Verdict.WRONG
 
 
 def verification_succeeded(request, user: User, what: str) -> None:

@@ -61,14 +61,18 @@ class SecretAnswersForm(ETSForm):
 
     def clean(self):
         cleaned = super().clean()
-        if flows.verification_limited(self.request, self.user):
-            raise _throttled_error()
         if self.errors:
             return cleaned
-        results = [a.check_answer(cleaned[f"answer_{a.position}"]) for a in self.answers]
-        if not all(results):
-            if flows.verification_failed(self.request, self.user, "secret_answers"):
-                raise _throttled_error()
+
+        def both_right():
+            # Both are always hashed: the time taken does not tell which one is wrong.
+            results = [a.check_answer(cleaned[f"answer_{a.position}"]) for a in self.answers]
+            return all(results)
+
+        verdict = flows.verify(self.request, self.user, "secret_answers", both_right)
+        if verdict is flows.Verdict.THROTTLED:
+            raise _throttled_error()
+        if verdict is flows.Verdict.WRONG:
             raise ValidationError(MESSAGES["wrong_answers"], code="wrong_answers")
         return cleaned
 
@@ -89,11 +93,11 @@ class CurrentPasswordForm(ETSForm):
 
     def clean_current_password(self):
         password = self.cleaned_data["current_password"]
-        if flows.verification_limited(self.request, self.user):
+        verdict = flows.verify(self.request, self.user, "password",
+                               lambda: self.user.check_password(password))
+        if verdict is flows.Verdict.THROTTLED:
             raise _throttled_error()
-        if not self.user.check_password(password):
-            if flows.verification_failed(self.request, self.user, "password"):
-                raise _throttled_error()
+        if verdict is flows.Verdict.WRONG:
             raise ValidationError(MESSAGES["wrong_password"], code="wrong_password")
         return password
 

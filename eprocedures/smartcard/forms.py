@@ -5,19 +5,19 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from eprocedures.accounts.forms import ETSForm
-from eprocedures.lib.throttle import Throttle
+from eprocedures.myinfo.flows import Verdict, verify
 
 MESSAGES = {
     "wrong_password": _("Mot de passe incorrect."),
     "throttled": _("Trop de tentatives. Réessayez dans quelques minutes."),
 }
 
-# Guessing the password of a signed-in session: a few tries per quarter of an hour.
-REAUTH_THROTTLE = Throttle("smartcard-reauth", limit=5, window=900)
-
-
 class ConfirmPasswordForm(ETSForm):
-    """Asked before adding a card when the sign-in is older than ETS_SMARTCARD_REAUTH_MINUTES."""
+    """Asked before adding a card when the sign-in is older than ETS_SMARTCARD_REAUTH_MINUTES.
+
+    Counted, audited and limited with the other checks of the current password on
+    "Mes informations" (myinfo.flows.verify): one budget per account and per address.
+    """
 
     password = forms.CharField(
         label=_("Mot de passe"),
@@ -26,19 +26,18 @@ class ConfirmPasswordForm(ETSForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
-        self.user = user
+    def __init__(self, user, request, *args, **kwargs):
+        self.user, self.request = user, request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        key = str(self.user.pk)
-        if REAUTH_THROTTLE.is_limited(key):
+        verdict = verify(self.request, self.user, "password",
+                         lambda: self.user.check_password(password))
+        if verdict is Verdict.THROTTLED:
             raise ValidationError(MESSAGES["throttled"], code="throttled")
-        if not self.user.check_password(password):
-            REAUTH_THROTTLE.hit(key)
+        if verdict is Verdict.WRONG:
             raise ValidationError(MESSAGES["wrong_password"], code="wrong_password")
-        REAUTH_THROTTLE.reset(key)
         return password
 
 

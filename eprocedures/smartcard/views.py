@@ -30,7 +30,7 @@ def add(request):
     fresh = (request.session.get(AUTH_METHOD) == "password"
              and recently_authenticated(request, settings.ETS_SMARTCARD_REAUTH_MINUTES))
     data = request.POST if request.method == "POST" else None  # an empty POST is still sent
-    form = None if fresh else ConfirmPasswordForm(request.user, data)
+    form = None if fresh else ConfirmPasswordForm(request.user, request, data)
     if request.method == "POST" and (form is None or form.is_valid()):
         if form is not None:
             mark_authenticated(request, "password")

@@ -81,3 +81,54 @@ def test_wrong_answers_are_throttled_per_client_address(db, settings):
     elsewhere = sign_in(Client(REMOTE_ADDR="198.51.100.1"), make_user("v@example.fr"))
     response = elsewhere.post("/mes-informations/courriel/", ANSWERS)
     assert response["Location"] == "/mes-informations/courriel/nouvelle-adresse/"
+
+
+def test_parallel_attempts_are_checked_no_more_than_the_limit(monkeypatch, settings, db):
+    import threading
+
+    from django.test import RequestFactory
+
+    from eprocedures.myinfo import flows
+
+    settings.ETS_SECRET_ANSWER_MAX_FAILURES = 5
+    settings.ETS_SECRET_ANSWER_MAX_FAILURES_PER_IP = 100
+    user = make_user()
+    # Only the counting is under test here: the audit rows and the notice go nowhere.
+    monkeypatch.setattr(flows, "record", lambda *args, **kwargs: None)
+    monkeypatch.setattr(flows.emails, "send_verification_locked", lambda user: None)
+    attempts = 16
+    barrier = threading.Barrier(attempts)
+    checked, verdicts, lock = [], [], threading.Lock()
+
+    def slow_wrong_answer():
+        with lock:
+            checked.append(1)
+        time.sleep(0.05)  # every attempt is in flight while the others start
+        return False
+
+    def attempt(n):
+        request = RequestFactory().post("/", REMOTE_ADDR=f"198.51.100.{n}")
+        barrier.wait(timeout=30)
+        verdict = flows.verify(request, user, "secret_answers", slow_wrong_answer)
+        with lock:
+            verdicts.append(verdict)
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert len(checked) == 5
+    assert len(verdicts) == attempts
+    assert verdicts.count(flows.Verdict.THROTTLED) == attempts - 4  # the 5th reaches the limit
+    assert verdicts.count(flows.Verdict.WRONG) == 4
+
+
+def test_a_right_attempt_does_not_use_up_the_budget(signed_in, user, settings):
+    settings.ETS_SECRET_ANSWER_MAX_FAILURES = 2
+    for _ in range(3):  # right answers, again and again
+        response = signed_in.post("/mes-informations/courriel/", ANSWERS)
+        assert response.status_code == 302
+    assert form_errors(signed_in.post("/mes-informations/courriel/", WRONG)) == [
+        "Les réponses ne correspondent pas à vos questions secrètes."]

@@ -97,6 +97,25 @@ def test_re_entering_the_password_is_throttled(client, attorney):
     assert not Enrolment.objects.exists()
 
 
+def test_wrong_passwords_before_adding_a_card_are_audited_and_counted_with_myinfos(
+        client, attorney, settings):
+    settings.ETS_SECRET_ANSWER_MAX_FAILURES = 3
+    sign_in_by_password(client, attorney, minutes_ago=60)
+    client.post(ADD, {"password": "wrong"})
+
+    event = AuditEvent.objects.get(event="myinfo.verification_failed")
+    assert (event.user, event.detail) == (attorney, {"what": "password", "failures": 1})
+    # The same budget as the current password on "Mes informations".
+    client.post("/mes-informations/mot-de-passe/", {
+        "current_password": "wrong", "password1": "Falaise:Rouge42",
+        "password2": "Falaise:Rouge42"})
+    response = client.post(ADD, {"password": "wrong"})
+    assert response.context["form"].errors == {
+        "password": ["Trop de tentatives. Réessayez dans quelques minutes."]}
+    assert AuditEvent.objects.filter(event="myinfo.verification_throttled").count() == 1
+    assert OutgoingEmail.objects.filter(to=attorney.email, kind="verification_locked").exists()
+
+
 def test_activation_records_the_card(client, attorney, test_pki):
     link, code = request_code(client, attorney)
     certificate = test_pki.card("Paul Durand")
