@@ -64,9 +64,14 @@ def user_agent(request) -> str:
 
 
 def safe_next(request, candidate: str | None, default: str = "/") -> str:
-    """Only same-site paths are honoured as a redirect target."""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts=set(), require_https=request.is_secure()
-    ):
+    """Only same-site absolute paths are honoured as a redirect target.
+
+    A path, not merely a relative URL: the card front glues it to ETS_SITE_URL, where
+    "@evil.example/" or ".evil.example/" would change the host, and Django's redirect()
+    would take "abc" for the name of a URL.
+    """
+    if (candidate and candidate.startswith("/") and not candidate.startswith(("//", "/\\"))
+            and url_has_allowed_host_and_scheme(
+                candidate, allowed_hosts=set(), require_https=request.is_secure())):
         return candidate
     return default

@@ -80,11 +80,25 @@ def test_next_is_honoured_for_a_same_site_path(client, user):
     "///evil.example",
     "https:/evil.example",
     "\r\n//evil.example",
+    "@evil.example/",
+    ".evil.example/",
+    "abc",
+    "mes-informations/",
+    "\ufffd",
+    "./x",
+    "",
 ])
 def test_next_to_another_site_is_ignored(client, user, target):
     response = sign_in(client, user.email, next=target)
     assert response.status_code == 302
     assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("target", ["abc", "@evil.example/", "%ff"])
+def test_a_signed_in_visitor_with_a_bad_next_goes_home(client, user, target):
+    client.force_login(user)
+    response = client.get(f"/connexion/?next={target}")
+    assert (response.status_code, response["Location"]) == (302, "/")
 
 
 def test_next_from_the_query_string_is_kept_in_the_form(client):

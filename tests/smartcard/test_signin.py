@@ -62,6 +62,17 @@ def test_next_is_honoured_and_sent_back_to_the_portal(client, attorney, test_pki
     assert response["Location"] == "https://portail.example/"
 
 
+@pytest.mark.parametrize("target", ["@evil.example/", ".evil.example/", "abc", "%40evil.example"])
+def test_next_cannot_change_the_portals_host(client, attorney, test_pki, settings, target):
+    # Glued to ETS_SITE_URL, "@evil.example/" would have made the host evil.example.
+    settings.ETS_SITE_URL = "https://portail.example"
+    settings.ETS_SMARTCARD_URL = "https://carte.portail.example"
+    certificate = test_pki.card()
+    enrol(attorney, certificate)
+    response = client.get(LOGIN + "?next=" + target, **cert_meta(certificate))
+    assert response["Location"] == "https://portail.example/"
+
+
 def test_no_certificate(client, test_pki):
     page = refused(client.get(LOGIN, REMOTE_ADDR="127.0.0.1"), "no_certificate")
     assert "Aucun certificat n'a été présenté." in page
