@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import phonenumbers
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from eprocedures.accounts.forms import STREET_TYPES
@@ -79,8 +80,15 @@ MESSAGES = {
         "ce n'est pas un carnet d'adresses."
     ),
     "no_rows": _("Le fichier ne contient aucun contact (seulement l'en-tête)."),
-    "cell_count": _("Cette ligne compte %(found)d colonnes au lieu de %(expected)d."),
 }
+
+
+def cell_count_message(found: int, expected: int) -> str:
+    return ngettext(
+        "Cette ligne compte %(found)d colonne au lieu de %(expected)d.",
+        "Cette ligne compte %(found)d colonnes au lieu de %(expected)d.",
+        found,
+    ) % {"found": found, "expected": expected}
 
 
 class ImportRefused(Exception):
@@ -247,8 +255,7 @@ def read_rows(text: str) -> tuple[list[Row], str]:
                 continue
             row = Row(number)
             if len(cells) != len(fields):
-                row.cell_count_error = MESSAGES["cell_count"] % {
-                    "found": len(cells), "expected": len(fields)}
+                row.cell_count_error = cell_count_message(len(cells), len(fields))
             row.cells = {name: restore(cell) for name, cell in zip(fields, cells, strict=False)
                          if name}
             rows.append(row)

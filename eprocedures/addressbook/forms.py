@@ -4,6 +4,7 @@ import copy
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -171,6 +172,20 @@ class ContactForm(ContactDetailsForm):
             twins = twins.exclude(pk=self.instance.pk)
         if twins.exists():
             self.add_error(None, ValidationError(MESSAGES["duplicate"], code="duplicate"))
+
+
+    def save_unless_duplicate(self) -> Contact | None:
+        """Save; a twin saved meanwhile (a double click) is refused like any duplicate.
+
+        validate_unique() looked before: the database's unique constraint on the identity
+        decides between two requests that both looked before either saved.
+        """
+        try:
+            with transaction.atomic():
+                return self.save()
+        except IntegrityError:
+            self.add_error(None, ValidationError(MESSAGES["duplicate"], code="duplicate"))
+            return None
 
 
 class ImportForm(ETSForm):

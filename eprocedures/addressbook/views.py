@@ -42,8 +42,7 @@ def contact_list(request: HttpRequest) -> HttpResponse:
 def contact_add(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_unless_duplicate():
         messages.success(request, _("Le contact a été ajouté à votre carnet d'adresses."))
         return redirect("addressbook:list")
     return render(request, "addressbook/form.html", {"form": form, "is_new": True})
@@ -55,8 +54,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contact = _own_contact(request, pk)
     data = request.POST if request.method == "POST" else None
     form = ContactForm(data, instance=contact, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_unless_duplicate():
         messages.success(request, _("Le contact a été modifié."))
         return redirect("addressbook:list")
     return render(request, "addressbook/form.html", {"form": form, "is_new": False,

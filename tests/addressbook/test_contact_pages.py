@@ -130,6 +130,29 @@ def test_an_identical_contact_is_refused(signed_in):
     assert Contact.objects.count() == 1
 
 
+def test_a_twin_saved_meanwhile_is_refused_as_a_duplicate_not_an_error(
+        signed_in, user, monkeypatch):
+    from eprocedures.addressbook.forms import ContactForm
+
+    looked = ContactForm.validate_unique
+    twin_saved = []
+
+    def looked_then_twin_saved(form):
+        looked(form)  # found no twin...
+        if not twin_saved:  # ...then a double click's first request saves one
+            twin_saved.append(True)
+            ContactForm(natural(), owner=user).save()
+
+    monkeypatch.setattr(ContactForm, "validate_unique", looked_then_twin_saved)
+    response = signed_in.post(ADD, natural())
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Ce contact existe déjà dans votre carnet d'adresses."]
+    assert 'value="Martin"' in response.content.decode()  # what was typed is kept
+    assert Contact.objects.count() == 1
+
+
 def test_a_contact_is_edited(signed_in, user):
     contact = add_contact(user)
     url = f"/carnet-adresses/{contact.pk}/modifier/"

@@ -207,6 +207,15 @@ def test_a_row_with_too_many_cells_is_an_error_of_the_whole_row(signed_in):
     assert Contact.objects.count() == 0
 
 
+def test_a_row_of_one_cell_is_told_in_the_singular(signed_in):
+    content = csv_bytes(ROW) + b"physique\r\n"
+    assert row_errors(upload(signed_in, content)) == [
+        (3, "", "", "Cette ligne compte 1 colonne au lieu de 19.")]
+    signed_in.cookies["ets_language"] = "en"
+    assert row_errors(upload(signed_in, content)) == [
+        (3, "", "", "This line has 1 column instead of 19.")]
+
+
 def test_errors_are_in_the_users_language(signed_in):
     signed_in.cookies["ets_language"] = "en"
     bad = {**ROW, "Nom": "", "Ville": "Pa\tris"}
