@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from eprocedures.accounts import tokens
 from eprocedures.accounts.models import (
@@ -162,6 +163,12 @@ def _email_change_state(user: User) -> str:
 
 def make_email_change_token(user: User) -> str:
     return tokens.make_token(EMAIL_CHANGE_PURPOSE, user, _email_change_state(user))
+
+
+def live_email_change(user: User) -> PendingEmailChange | None:
+    """The address change awaiting confirmation, unless its link has expired."""
+    since = timezone.now() - timedelta(hours=settings.ETS_EMAIL_CHANGE_HOURS)
+    return PendingEmailChange.objects.filter(user=user, created_at__gt=since).first()
 
 
 def check_email_change_token(token: str) -> tokens.TokenCheck:

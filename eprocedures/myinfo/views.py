@@ -22,7 +22,6 @@ from .forms import (
     SecretAnswersForm,
     SecretQuestionsChangeForm,
 )
-from .models import PendingEmailChange
 
 MESSAGES = {
     "contact_saved": _("Vos coordonnées ont été modifiées."),
@@ -75,7 +74,7 @@ PURPOSES = {
 @allow_get
 def index(request):
     user = request.user
-    pending = PendingEmailChange.objects.filter(user=user).first()
+    pending = flows.live_email_change(user)  # an expired link is no longer "en attente"
     return render(request, "myinfo/index.html", {
         "account": user,
         "phones": list(user.additional_phones.all()),

@@ -90,6 +90,21 @@ def test_the_change_waits_for_the_link_sent_to_the_new_address(signed_in, user):
                                      outcome="success").exists()
 
 
+def test_a_change_whose_link_expired_is_no_longer_shown_as_waiting(signed_in, user, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from eprocedures.myinfo.models import PendingEmailChange
+
+    ask_for(signed_in)
+    PendingEmailChange.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    assert "en attente" not in page(signed_in.get("/mes-informations/"))
+    PendingEmailChange.objects.update(created_at=timezone.now() - timedelta(hours=23))
+    assert f"Changement vers {NEW} en attente" in page(signed_in.get("/mes-informations/"))
+
+
 def test_following_the_link_changes_the_address_and_tells_both(signed_in, user):
     ask_for(signed_in)
     path = link_path()
