@@ -20,12 +20,16 @@ from .models import UserSession
 
 AUTH_AT = "ets_auth_at"
 AUTH_METHOD = "ets_auth_method"
+AUTH_CARD = "ets_auth_card"  # the fingerprint of the card that signed this session in
 
 
-def mark_authenticated(request, method: str) -> None:
-    """Remember when and how this session signed in ("password", "smartcard")."""
+def mark_authenticated(request, method: str, card_fingerprint: str | None = None) -> None:
+    """Remember when and how this session signed in ("password", "smartcard" and which card)."""
     request.session[AUTH_AT] = int(time.time())
     request.session[AUTH_METHOD] = method
+    if card_fingerprint:
+        # Kept through a later password entry: the session stays one that this card opened.
+        request.session[AUTH_CARD] = card_fingerprint
 
 
 def recently_authenticated(request, minutes: int) -> bool:
@@ -68,6 +72,19 @@ def end_other_sessions(user, keep_session_key: str | None = None) -> int:
         store(session_key=tracked.session_key).delete()
         tracked.delete()
         ended += 1
+    return ended
+
+
+def end_card_sessions(user, fingerprint: str, keep_session_key: str | None = None) -> int:
+    """Sign out the account's sessions that this card signed in (the card was removed)."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for tracked in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key):
+        session = store(session_key=tracked.session_key)
+        if session.get(AUTH_CARD) == fingerprint:
+            session.delete()
+            tracked.delete()
+            ended += 1
     return ended
 
 

@@ -22,7 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from eprocedures.accounts.models import User
-from eprocedures.accounts.sessions import mark_authenticated
+from eprocedures.accounts.sessions import end_card_sessions, mark_authenticated
 from eprocedures.audit.services import record
 from eprocedures.lib.http import client_network
 from eprocedures.lib.throttle import Throttle
@@ -261,8 +261,12 @@ def remove_card(request, card: Smartcard, *, by_support: bool = False) -> None:
     """Remove a card (its owner from "Mes informations", or the support desk): audited, notified."""
     user = card.user
     who = {"by": "support", "staff": request.user.email} if by_support else {}
+    # A removed card may be a lost one: the sessions it opened end (but the owner's own,
+    # from which the removal is made).
+    keep = None if by_support else request.session.session_key
+    ended = end_card_sessions(user, card.fingerprint, keep_session_key=keep)
     record(request, "smartcard.removed", user=user, email=user.email,
-           fingerprint=card.fingerprint, subject=card.subject, **who)
+           fingerprint=card.fingerprint, subject=card.subject, sessions_ended=ended, **who)
     emails.send_card_removed(user, card)
     card.delete()
 
@@ -316,7 +320,7 @@ def sign_in(request, check: CertCheck) -> SignInResult:
         return _refuse(request, CertStatus.UNKNOWN.value, MESSAGES["not_activated"], user=user)
     with transaction.atomic():
         auth.login(request, authenticated)  # rotates the session key
-        mark_authenticated(request, "smartcard")
+        mark_authenticated(request, "smartcard", card.fingerprint)
         card.last_used_at = timezone.now()
         card.save(update_fields=["last_used_at"])
         record(request, "smartcard.login", user=user, email=user.email,

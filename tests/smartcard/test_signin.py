@@ -272,3 +272,41 @@ def test_a_card_session_ends_when_the_account_is_blocked_later(client, attorney,
     response = client.get(reverse("myinfo:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("signin:login"))
+
+
+def test_removing_a_card_ends_the_sessions_it_opened_but_not_the_owners(attorney, test_pki):
+    from django.test import Client
+
+    from .conftest import sign_in_by_password
+
+    certificate, other = test_pki.card(), test_pki.card("Autre carte")
+    card = enrol(attorney, certificate)
+    enrol(attorney, other)
+    by_card, by_other_card, owner = Client(), Client(), Client()
+    assert by_card.get(LOGIN, **cert_meta(certificate)).status_code == 302
+    assert by_other_card.get(LOGIN, **cert_meta(other)).status_code == 302
+    sign_in_by_password(owner, attorney)
+
+    owner.post(reverse("smartcard:remove", args=[card.pk]))
+
+    assert by_card.get(reverse("myinfo:index")).status_code == 302  # signed out
+    assert by_other_card.get(reverse("myinfo:index")).status_code == 200
+    assert owner.get(reverse("myinfo:index")).status_code == 200
+    event = AuditEvent.objects.get(event="smartcard.removed")
+    assert event.detail["sessions_ended"] == 1
+
+
+def test_the_support_desk_removing_a_card_ends_its_sessions(client, attorney, test_pki):
+    from django.test import Client
+
+    from eprocedures.accounts.models import User
+
+    certificate = test_pki.card()
+    card = enrol(attorney, certificate)
+    assert client.get(LOGIN, **cert_meta(certificate)).status_code == 302
+    desk = Client()
+    desk.force_login(User.objects.create_superuser("support@inpi.example", "Support;42Desk"))
+
+    desk.post(f"/admin/smartcard/smartcard/{card.pk}/delete/", {"post": "yes"})
+
+    assert client.get(reverse("myinfo:index")).status_code == 302
