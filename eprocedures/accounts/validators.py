@@ -167,15 +167,30 @@ class PasswordHistoryValidator:
     def validate(self, password, user=None):
         if user is None or user.pk is None:
             return
-        since = timezone.now() - timedelta(days=settings.ETS_PASSWORD_HISTORY_DAYS)
-        hashes = user.password_history.filter(created_at__gte=since).values_list(
-            "password_hash", flat=True
-        )
-        if any(check_password(password, h) for h in hashes):
+        if any(check_password(password, h) for h in self.used_within_window(user)):
             raise ValidationError(
                 _("Ce mot de passe a déjà été utilisé au cours de la dernière année."),
                 code="password_reused",
             )
+
+    @staticmethod
+    def used_within_window(user) -> list[str]:
+        """The hashes of the passwords in use at some moment of the window, the current one first.
+
+        A password was in use from its own date until the next one's: it counts if it was
+        replaced within the window, whenever it was set (the one in use when the window
+        began included), not only if it was set within it.
+        """
+        since = timezone.now() - timedelta(days=settings.ETS_PASSWORD_HISTORY_DAYS)
+        hashes = [user.password] if user.has_usable_password() else []
+        history = user.password_history.order_by("-created_at").values_list(
+            "password_hash", "created_at")
+        for password_hash, created_at in history.iterator():
+            if password_hash not in hashes:
+                hashes.append(password_hash)
+            if created_at < since:  # in use when the window began; older ones were replaced before
+                break
+        return hashes
 
     def password_changed(self, password, user=None):
         if user is not None and user.pk is not None and user.has_usable_password():

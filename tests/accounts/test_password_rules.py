@@ -138,8 +138,39 @@ def test_a_password_used_within_the_year_is_refused(settings):
     assert codes(PasswordHistoryValidator(), "Bleu.Lille59", user) == ["password_reused"]
     assert codes(PasswordHistoryValidator(), "Vert.Lille59", user) == []
 
+    # Set more than a year ago, but still in use today: used within the year.
     PasswordHistory.objects.update(created_at=timezone.now() - timedelta(days=366))
-    assert codes(PasswordHistoryValidator(), "Bleu.Lille59", user) == []
+    assert codes(PasswordHistoryValidator(), "Bleu.Lille59", user) == ["password_reused"]
+
+
+def set_at(user, password, days_ago):
+    user.set_password(password)
+    user.save()
+    user.password_history.filter(created_at__gt=timezone.now() - timedelta(minutes=1)).update(
+        created_at=timezone.now() - timedelta(days=days_ago))
+
+
+@pytest.mark.django_db
+def test_a_password_counts_until_it_was_replaced_not_from_when_it_was_set(settings):
+    settings.ETS_PASSWORD_HISTORY_DAYS = 365
+    user = make_user()
+    set_at(user, "Rouge.Lille59", days_ago=900)  # replaced 800 days ago
+    set_at(user, "Bleu.Lille59", days_ago=800)  # set long ago, replaced a minute ago
+    set_at(user, "Vert.Lille59", days_ago=0)
+
+    assert codes(PasswordHistoryValidator(), "Bleu.Lille59", user) == ["password_reused"]
+    assert codes(PasswordHistoryValidator(), "Vert.Lille59", user) == ["password_reused"]
+    assert codes(PasswordHistoryValidator(), "Rouge.Lille59", user) == []
+
+
+@pytest.mark.django_db
+def test_the_current_password_counts_even_without_history(settings):
+    user = make_user()
+    user.set_password("Bleu.Lille59")
+    user.save()
+    PasswordHistory.objects.all().delete()  # set before the history was kept, say
+
+    assert codes(PasswordHistoryValidator(), "Bleu.Lille59", user) == ["password_reused"]
 
 
 @pytest.mark.django_db
