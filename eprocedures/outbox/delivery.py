@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .models import OutgoingEmail
@@ -19,41 +19,57 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, 6 * 3600))
 
 
+# How long a claimed e-mail is left to the worker that claimed it: well above the SMTP
+# timeout (EMAIL_TIMEOUT). A worker that died meanwhile leaves it due again afterwards.
+CLAIM = timedelta(minutes=15)
+NOT_DUE = "not_due"
+
+
 def deliver(email_id: int) -> str:
-    """Send one queued e-mail; return its new status. Raises nothing on SMTP errors."""
-    with transaction.atomic():
-        email = (
-            OutgoingEmail.objects.select_for_update().filter(pk=email_id).first()
-        )
-        if email is None or email.status != OutgoingEmail.Status.PENDING:
-            return email.status if email else "missing"
-        message = EmailMultiAlternatives(
-            subject=email.subject,
-            body=email.body_text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[email.to],
-            headers={"Auto-Submitted": "auto-generated", "Content-Language": email.language},
-        )
-        if email.body_html:
-            message.attach_alternative(email.body_html, "text/html")
-        email.attempts += 1
-        try:
-            message.send()
-        except Exception as exc:  # SMTP, DNS, socket: all are worth a retry
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if email.attempts >= settings.ETS_MAIL_MAX_ATTEMPTS:
-                email.status = OutgoingEmail.Status.FAILED
-                log.error("giving up e-mail %s after %s attempts", email.pk, email.attempts)
-            else:
-                email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
-                log.warning("e-mail %s not sent (%s), retry at %s", email.pk, exc,
-                            email.next_attempt_at)
+    """Send one queued e-mail if it is due; return its new status. Raises nothing on SMTP errors.
+
+    The e-mail is claimed in a short statement, sent outside any transaction, and the
+    outcome recorded in another: no database lock is held while an SMTP server takes its
+    time (with SQLite, a transaction held open would stop every other write). A second
+    task for the same e-mail (the hourly outbox_requeue, a retry) finds it claimed or not
+    yet due and returns NOT_DUE without sending: the back-off is kept, and the chain of
+    retries stays one.
+    """
+    now = timezone.now()
+    claimed = OutgoingEmail.objects.filter(
+        pk=email_id, status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now,
+    ).update(next_attempt_at=now + CLAIM, attempts=F("attempts") + 1)
+    email = OutgoingEmail.objects.filter(pk=email_id).first()
+    if email is None:
+        return "missing"
+    if not claimed:
+        return email.status if email.status != OutgoingEmail.Status.PENDING else NOT_DUE
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers={"Auto-Submitted": "auto-generated", "Content-Language": email.language},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # SMTP, DNS, socket: all are worth a retry
+        email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if email.attempts >= settings.ETS_MAIL_MAX_ATTEMPTS:
+            email.status = OutgoingEmail.Status.FAILED
+            log.error("giving up e-mail %s after %s attempts", email.pk, email.attempts)
         else:
-            email.status = OutgoingEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-        email.save()
-        return email.status
+            email.next_attempt_at = timezone.now() + retry_delay(email.attempts)
+            log.warning("e-mail %s not sent (%s), retry at %s", email.pk, exc,
+                        email.next_attempt_at)
+    else:
+        email.status = OutgoingEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+    email.save(update_fields=["status", "sent_at", "last_error", "next_attempt_at"])
+    return email.status
 
 
 def queue_depth() -> dict:

@@ -6,7 +6,11 @@ from .models import OutgoingEmail
 
 @task()
 def deliver_email(email_id: int) -> str:
-    """Worker side of the outbox: send, and on failure enqueue the next try."""
+    """Worker side of the outbox: send, and on failure enqueue the next try.
+
+    Only the task that tried enqueues the next one: a task that found the e-mail not
+    due (delivery.NOT_DUE) leaves it to the one that holds its retries.
+    """
     status = delivery.deliver(email_id)
     if status == OutgoingEmail.Status.PENDING:
         email = OutgoingEmail.objects.get(pk=email_id)

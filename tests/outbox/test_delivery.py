@@ -16,6 +16,20 @@ def queue_test_email(to="paul@example.fr", language="fr"):
     )
 
 
+def time_passes():
+    """Every retry waiting becomes due: its task and its e-mail."""
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    OutgoingEmail.objects.filter(status="pending").update(next_attempt_at=timezone.now())
+
+
+def ready_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status="READY").count()
+
+
 def test_email_reaches_a_real_smtp_peer_with_text_and_html(smtp_server, run_mail_worker):
     queue_test_email()
     run_mail_worker()
@@ -59,9 +73,7 @@ def test_nothing_is_lost_while_smtp_is_down(settings, smtp_server, run_mail_work
 
     # Later: the SMTP server is back and the retry becomes due.
     smtp_server.start()
-    from django_tasks_db.models import DBTaskResult
-
-    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    time_passes()
     run_mail_worker()
 
     email.refresh_from_db()
@@ -74,10 +86,9 @@ def test_delivery_gives_up_after_the_maximum_attempts(settings, smtp_server, run
     settings.ETS_MAIL_MAX_ATTEMPTS = 2
     smtp_server.stop()
     email = queue_test_email()
-    from django_tasks_db.models import DBTaskResult
 
     for _ in range(3):
-        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+        time_passes()
         run_mail_worker()
 
     email.refresh_from_db()
@@ -93,3 +104,56 @@ def test_retry_delay_grows_exponentially(settings):
     assert retry_delay(2) == timedelta(seconds=60)
     assert retry_delay(5) == timedelta(seconds=480)
     assert retry_delay(30) == timedelta(hours=6)
+
+
+def test_a_second_task_for_the_same_email_neither_sends_early_nor_doubles_the_retries(
+        smtp_server, run_mail_worker):
+    from django.core.management import call_command
+
+    smtp_server.stop()
+    email = queue_test_email()  # its task, enqueued at commit
+    call_command("outbox_requeue", verbosity=0)  # the hourly cron, while the worker is behind
+    assert ready_tasks() == 2
+
+    run_mail_worker()
+
+    email.refresh_from_db()
+    assert email.attempts == 1  # the second task found it not due: no early retry
+    assert ready_tasks() == 1  # and one chain of retries, not two
+    time_passes()
+    run_mail_worker()
+    email.refresh_from_db()
+    assert (email.attempts, ready_tasks()) == (2, 1)
+
+
+def test_a_retry_that_is_not_yet_due_is_not_sent(smtp_server):
+    from eprocedures.outbox.delivery import NOT_DUE, deliver
+
+    email = queue_test_email()
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+
+    assert deliver(email.pk) == NOT_DUE
+    assert smtp_server.messages == []
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("pending", 0)
+
+
+def test_no_transaction_is_open_while_the_smtp_server_is_talked_to(smtp_server, monkeypatch):
+    # With SQLite an open transaction would stop every other write for as long as SMTP takes.
+    from django.core.mail import EmailMultiAlternatives
+    from django.db import connection
+
+    from eprocedures.outbox.delivery import deliver
+
+    seen = []
+    send = EmailMultiAlternatives.send
+
+    def watched(message, *args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", watched)
+    email = queue_test_email()
+
+    assert deliver(email.pk) == "sent"
+    assert seen == [False]
