@@ -106,6 +106,13 @@ def _save_related(user: User, data: RegistrationData) -> None:
 
 
 def _register_again(request, user: User, data: RegistrationData) -> None:
+    # The same quiet per-address limit as "Recevoir un nouveau lien": registering someone
+    # else's address again and again must not flood their mailbox. Past it nothing changes
+    # (a pending account keeps its details and its link) and the page says the same.
+    if resend_address_throttle().hit(user.email) > RESEND_PER_ADDRESS:
+        record(request, "registration.duplicate", success=False, user=user, email=user.email,
+               pending=user.is_awaiting_activation, reason="throttled")
+        return
     if user.is_awaiting_activation:
         # Never proven by its owner, so the latest details win; the old link dies.
         _apply(user, data)

@@ -68,3 +68,29 @@ def test_pending_registration_gets_a_fresh_link_that_kills_the_old_one(wizard, c
     assert check_activation_token(make_activation_token(user)).ok
     assert [e.kind for e in OutgoingEmail.objects.order_by("id")] == ["activation", "activation"]
     assert AuditEvent.objects.get(event="registration.duplicate").detail == {"pending": True}
+
+
+@pytest.mark.parametrize("pending", [True, False])
+def test_registering_an_address_again_and_again_does_not_flood_its_mailbox(client, pending):
+    from django.test import Client
+
+    from .conftest import Wizard
+
+    if pending:
+        make_account()
+    else:
+        active_user()
+    nonces = []
+    for n in range(6):  # from addresses all over the place: the limit is the mailbox's
+        response = Wizard(Client(REMOTE_ADDR=f"198.51.100.{n}")).register(
+            information={"city": f"Ville {n}"})
+        assert response["Location"] == reverse("registration:done")  # the same answer
+        nonces.append(User.objects.get().activation_nonce)
+
+    assert OutgoingEmail.objects.filter(to="paul.durand@example.fr").count() == 3
+    assert AuditEvent.objects.filter(event="registration.duplicate",
+                                     detail__reason="throttled").count() == 3
+    if pending:
+        # Past the limit nothing changes: the last link sent still works, details kept.
+        assert len(set(nonces)) == 3 and nonces[2:] == [nonces[2]] * 4
+        assert User.objects.get().city == "Ville 2"
