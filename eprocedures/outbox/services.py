@@ -9,7 +9,8 @@ nothing is lost if the SMTP server is down: the task retries with back-off.
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 from .models import OutgoingEmail
@@ -24,10 +25,15 @@ def render_email(template: str, context: dict, language: str) -> tuple[str, str,
             "LANGUAGE_CODE": language,
             **context,
         }
-        subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-        text = render_to_string(f"{template}.txt", ctx)
+        subject = " ".join(_render_plain(f"{template}_subject.txt", ctx).split())
+        text = _render_plain(f"{template}.txt", ctx)
         html = render_to_string(f"{template}.html", ctx)
     return subject, text, html
+
+
+def _render_plain(name: str, context: dict) -> str:
+    """A subject or plain-text body: no HTML escaping ("L'Office & Cie", not "L&#x27;Office")."""
+    return get_template(name).template.render(Context(context, autoescape=False))
 
 
 def send_templated(template: str, to: str, context: dict, language: str = "fr") -> OutgoingEmail:

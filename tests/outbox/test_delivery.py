@@ -157,3 +157,18 @@ def test_no_transaction_is_open_while_the_smtp_server_is_talked_to(smtp_server, 
 
     assert deliver(email.pk) == "sent"
     assert seen == [False]
+
+
+def test_subject_and_text_are_not_html_escaped_but_html_is(settings):
+    settings.ETS_OFFICE_NAME = "Office d'État & Cie <OEC>"
+    from eprocedures.registration import emails
+    from tests.factories import person
+
+    user = person("k.o'brien@example.fr", first_name="Kate", last_name="O'Brien",
+                  is_active=False, activated_at=None)
+    email = emails.send_activation(user)
+
+    assert "Office d'État & Cie <OEC>" in email.subject
+    assert "O'Brien" in email.body_text and "Office d'État & Cie <OEC>" in email.body_text
+    assert "&#x27;" not in email.subject + email.body_text
+    assert "O&#x27;Brien" in email.body_html and "&amp; Cie &lt;OEC&gt;" in email.body_html
