@@ -27,6 +27,10 @@ class PhoneWidget(forms.MultiWidget):
     def decompress(self, value):
         return list(split_phone(value)) if value else ["FR", ""]
 
+    def id_for_label(self, id_):
+        # The number, which is what a person corrects (the error summary links here).
+        return f"{id_}_1" if id_ else id_
+
 
 class PhoneField(forms.MultiValueField):
     """A telephone number typed as dial code + digits, cleaned to a PhoneNumber (E.164)."""
