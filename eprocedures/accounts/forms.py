@@ -88,8 +88,11 @@ class ContactDetailsForm(ETSModelForm):
 
     country = LazyTypedChoiceField(label=_("Pays"), choices=countries)
     street_type = forms.ChoiceField(label=_("Type de voie"), choices=STREET_TYPES, required=False)
-    is_attorney = YesNoField(label=_("Etes-vous un mandataire habilité (CPI, avocat, L422-5...)?"))
-    is_legal_person = YesNoField(label=_("Agissez-vous en tant que personne morale?"))
+    # Not marked * in the specification ("Vous pouvez également… préciser"): "Non" unless told.
+    is_attorney = YesNoField(label=_("Etes-vous un mandataire habilité (CPI, avocat, L422-5...)?"),
+                             required=False, initial=False)
+    is_legal_person = YesNoField(label=_("Agissez-vous en tant que personne morale?"),
+                                 required=False, initial=False)
 
     class Meta:
         model = User

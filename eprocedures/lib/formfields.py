@@ -70,9 +70,9 @@ class YesNoField(forms.TypedChoiceField):
     widget = forms.RadioSelect
 
     def __init__(self, **kwargs):
-        super().__init__(
-            choices=YES_NO, coerce=lambda v: v == "oui", empty_value=None, **kwargs
-        )
+        # An optional question left unanswered reads as "Non".
+        kwargs.setdefault("empty_value", None if kwargs.get("required", True) else False)
+        super().__init__(choices=YES_NO, coerce=lambda v: v == "oui", **kwargs)
 
     def prepare_value(self, value):
         if value is True:

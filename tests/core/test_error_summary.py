@@ -35,7 +35,7 @@ def test_registration_steps(client):
         "mobile_phone_number": "6 12 34 56 78"})
     response = client.post("/inscription/informations/", {})
     assert_every_link_leads_to_a_field(response.content.decode(),
-                                       {"id_civility", "id_is_legal_person_0"})
+                                       {"id_civility", "id_last_name"})
 
 
 def test_address_book_contact(client):

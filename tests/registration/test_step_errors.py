@@ -7,7 +7,7 @@ import pytest
 from eprocedures.accounts.models import User
 from eprocedures.audit.models import AuditEvent
 
-from .conftest import IDENTIFIERS, INFORMATION, LEGAL_PERSON, QUESTIONS, step_url
+from .conftest import IDENTIFIERS, INFORMATION, LEGAL_PERSON, QUESTIONS, TERMS, step_url
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +74,31 @@ def test_step_two_requires_the_mandatory_fields(wizard):
 
     form = response.context["forms"]["form"]
     assert set(form.errors) == {"civility", "last_name", "first_name", "street_name",
-                                "postal_code", "city", "is_attorney", "is_legal_person"}
+                                "postal_code", "city"}
     assert all(errors == [REQUIRED] for errors in form.errors.values())
     html = page(response)
     assert 'Civilité<span class="required" aria-hidden="true"> *</span>' in html
     assert 'N° de voie</label>' in html  # optional: no *
+    # The two questions are optional too (no * in the specification): "Non" unless told.
+    assert "L422-5...)?</legend>" in html and "personne morale?</legend>" in html
+
+
+def test_the_two_questions_default_to_non(wizard, client):
+    import re
+
+    wizard.fill(until="informations")
+    html = page(client.get("/inscription/informations/"))
+    for name in ("is_attorney", "is_legal_person"):
+        [non] = re.findall(rf'<input[^>]*name="{name}"[^>]*value="non"[^>]*>', html)
+        [oui] = re.findall(rf'<input[^>]*name="{name}"[^>]*value="oui"[^>]*>', html)
+        assert "checked" in non and "checked" not in oui
+    unanswered = {k: v for k, v in INFORMATION.items()
+                  if k not in ("is_attorney", "is_legal_person")}
+    assert wizard.post("informations", unanswered).status_code == 302
+    wizard.post("questions-secretes", QUESTIONS)  # no legal-person step in between
+    wizard.post("conditions", TERMS)
+    user = User.objects.get()
+    assert (user.is_attorney, user.legal_name) == (False, "")
 
 
 def test_street_number_takes_digits_only_and_says_where_bis_goes(wizard):

@@ -208,8 +208,8 @@ def test_every_label_of_the_product_contract_on_each_step(wizard, client):
     assert labels(response) == [
         "Civilité *", "Nom *", "Prénom *", "Pays *", "N° de voie", "Type de voie",
         "Libellé de voie *", "Complément d'adresse", "Boîte postale", "Code postal *", "Ville *",
-        "Etes-vous un mandataire habilité (CPI, avocat, L422-5...)? *", "Oui", "Non",
-        "Agissez-vous en tant que personne morale? *", "Oui", "Non",
+        "Etes-vous un mandataire habilité (CPI, avocat, L422-5...)?", "Oui", "Non",
+        "Agissez-vous en tant que personne morale?", "Oui", "Non",
     ]
     html = unescape(response.content.decode())
     assert ">Ajouter un numéro de téléphone</button>" in html
