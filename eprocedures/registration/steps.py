@@ -75,15 +75,18 @@ class WizardState:
         self.values: dict = stored.get("values", {})
         self.done: list = stored.get("done", [])
         self.phone_rows: int = stored.get("phone_rows", 0)
+        # Steps completed once that are no longer valid: shown with their errors.
+        self.review: list = stored.get("review", [])
 
     def save(self) -> None:
         self.session[SESSION_KEY] = {
             "values": self.values, "done": self.done, "phone_rows": self.phone_rows,
+            "review": self.review,
         }
 
     def clear(self) -> None:
         self.session.pop(SESSION_KEY, None)
-        self.values, self.done, self.phone_rows = {}, [], 0
+        self.values, self.done, self.phone_rows, self.review = {}, [], 0, []
 
     # --- progress ----------------------------------------------------------------
 
@@ -120,10 +123,20 @@ class WizardState:
             self.done.remove(step.slug)
 
     def reopen(self, step: Step) -> None:
-        """Mark a step as to be completed again, keeping what it received."""
+        """Mark a step as to be completed again, keeping what it received and showing why."""
         if step.slug in self.done:
             self.done.remove(step.slug)
+        if step.slug not in self.review:
+            self.review.append(step.slug)
         self.save()
+
+    def take_review(self, step: Step) -> bool:
+        """Whether this step was reopened for its errors (told once)."""
+        if step.slug not in self.review:
+            return False
+        self.review.remove(step.slug)
+        self.save()
+        return True
 
     def data(self, step: Step) -> MultiValueDict:
         return MultiValueDict(self.values.get(step.slug, {}))
@@ -210,7 +223,17 @@ def store_step(step: Step, state: WizardState, forms: dict, post) -> None:
         state.store(step, raw_values(post, forms))
     if step is INFORMATION:
         state.phone_rows = len(forms["phones"].fields)
+        _recheck_legal_person(state)
     state.save()
+
+
+def _recheck_legal_person(state: WizardState) -> None:
+    """A new country can make the legal-person step invalid (the registration number
+    depends on it): it is then reopened, with its errors, before the next steps."""
+    if state.is_legal_person() and state.is_done(LEGAL_PERSON):
+        form = LegalPersonForm(state.data(LEGAL_PERSON), country=_country(state))
+        if not form.is_valid():
+            state.reopen(LEGAL_PERSON)
 
 
 def keep_typed_information(state: WizardState, post) -> None:

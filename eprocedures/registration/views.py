@@ -73,6 +73,12 @@ def step(request, slug):
     if not state.reachable(current):
         return redirect(state.current().url())
     if request.method != "POST":  # GET or HEAD
+        if request.method == "GET" and state.take_review(current):
+            # Reopened because it is no longer valid: shown with its errors.
+            forms = build_forms(current, state, state.data(current))
+            for form in forms.values():
+                form.is_valid()
+            return _render_wizard(request, state, current, forms)
         return _render_wizard(request, state, current, forms_for_display(current, state))
     forms = build_forms(current, state, request.POST)
     # Every form of the step is validated, so that all errors show at once.

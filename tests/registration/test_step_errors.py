@@ -257,3 +257,33 @@ def test_a_step_stored_then_broken_is_reopened_at_completion(wizard, client):
     assert response["Location"] == step_url("informations")
     assert User.objects.count() == 0
     assert "informations" not in client.session[SESSION_KEY]["done"]
+
+
+def test_a_new_country_reopens_the_legal_person_step_with_its_errors(wizard, client):
+    wizard.fill(information={"is_legal_person": "oui"})  # every step done but the terms
+    response = wizard.post("informations", {**INFORMATION, "is_legal_person": "oui",
+                                            "country": "BE", "postal_code": "1000",
+                                            "city": "Bruxelles"})
+
+    # Abroad the SIREN gives way to a registration number: the step is no longer valid.
+    assert response["Location"] == step_url("personne-morale")
+    shown = client.get(response["Location"])
+    form = shown.context["forms"]["form"]
+    assert form.errors and "registration_number" in form.errors
+    assert 'class="error-summary"' in page(shown)
+    assert 'value="Durand SA"' in page(shown)  # what was given is kept
+    # Told once: a later visit shows the step as it was left.
+    assert not client.get(step_url("personne-morale")).context["forms"]["form"].is_bound
+
+
+def test_terms_sent_with_a_step_no_longer_valid_reopen_it_with_its_errors(wizard, client):
+    wizard.fill(information={"is_legal_person": "oui"})
+    session = client.session
+    session["ets_registration"]["values"]["personne-morale"]["legal_name"] = [""]
+    session.save()
+
+    response = wizard.post("conditions", TERMS)
+
+    assert response["Location"] == step_url("personne-morale")
+    form = client.get(response["Location"]).context["forms"]["form"]
+    assert form.errors["legal_name"] == [REQUIRED]
