@@ -67,7 +67,7 @@ def test_wizard_error_states_pass_axe(page, site, axe_check, language):
                      else "Add a phone number").click()
     page.fill("[name=other_phone_1_number]", "123")
     submit(page, language)
-    for name in ("street_number", "postal_code", "other_phone_1", "last_name", "is_attorney"):
+    for name in ("street_number", "postal_code", "other_phone_1", "last_name", "civility"):
         expect(page.locator(f"#id_{name}_group.field--error")).to_have_count(1)
     assert page.locator("[name=street_number]").input_value() == "12 bis"
     axe_check(page, f"step 2 errors ({language})")
