@@ -305,6 +305,7 @@ def change_password(request, user: User, password: str) -> int:
 
 def change_secret_questions(request, user: User, questions: list[tuple[str, str]]) -> None:
     """Replace both questions and answers; answers are kept only as hashes."""
+    _consume_grant(request)
     with transaction.atomic():
         for position, (question, answer) in enumerate(questions, start=1):
             SecretAnswer.objects.update_or_create(

@@ -67,6 +67,14 @@ PURPOSES = {
         "title": _("Modifier mon numéro de téléphone mobile"),
         "next": "myinfo:mobile_new",
     },
+    # The questions guard the identifiers: changing them takes the current answers too,
+    # or the password alone would open the identifiers (new questions, then new e-mail).
+    "questions": {
+        "title": TITLES["secret_questions"],
+        "next": "myinfo:secret_questions",
+        "intro": _("Pour modifier vos questions secrètes, répondez d'abord à vos questions "
+                   "actuelles."),
+    },
 }
 
 
@@ -127,7 +135,7 @@ def _verify(request, purpose: str):
         flows.grant_identifier_change(request, purpose)
         return redirect(PURPOSES[purpose]["next"])
     return render(request, "myinfo/verify.html", {
-        "form": form, "title": PURPOSES[purpose]["title"],
+        "form": form, "title": PURPOSES[purpose]["title"], "intro": PURPOSES[purpose].get("intro"),
     })
 
 
@@ -213,6 +221,9 @@ def password(request):
 @login_required
 @allow_get_post
 def secret_questions(request):
+    has_questions = len(flows.secret_answers_of(request.user)) == 2
+    if has_questions and not flows.has_identifier_grant(request, "questions"):
+        return _verify(request, "questions")  # the current answers first, on this same page
     form = SecretQuestionsChangeForm(request.user, request,
                                      request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():

@@ -1,15 +1,45 @@
 from eprocedures.accounts.models import SecretAnswer
 from eprocedures.audit.models import AuditEvent
 
-from .conftest import PASSWORD, form_errors, mails_to, page
+from .conftest import ANSWERS, PASSWORD, form_errors, mails_to, page
 
 URL = "/mes-informations/questions-secretes/"
 NEW = {"question_1": "first_pet", "answer_1": "Médor", "question_2": "first_car",
        "answer_2": "Renault"}
 
 
-def test_the_page_shows_the_current_questions(signed_in):
+def answered(client):
+    """The current answers first: they open the change, as for an identifier."""
+    response = client.post(URL, ANSWERS)
+    assert response["Location"] == URL
+    return client
+
+
+def test_the_current_answers_are_asked_first(signed_in, user):
     html = page(signed_in.get(URL))
+    assert ("Pour modifier vos questions secrètes, répondez d'abord à vos questions "
+            "actuelles.") in html
+    assert "Nom de jeune fille de votre mère" in html  # the current question, to answer
+
+    # The password alone does not change them: otherwise it would open the identifiers.
+    # (Its new answers are read as answers to the current questions: wrong ones.)
+    response = signed_in.post(URL, {**NEW, "current_password": PASSWORD})
+    assert form_errors(response) == ["Les réponses ne correspondent pas à vos questions secrètes."]
+    assert SecretAnswer.objects.get(user=user, position=1).question == "mother_maiden_name"
+    assert AuditEvent.objects.filter(event="myinfo.verification_failed",
+                                     detail__what="secret_answers").count() == 1
+    assert not AuditEvent.objects.filter(event="myinfo.secret_questions_changed").exists()
+
+
+def test_a_change_uses_up_the_answers_given(signed_in, user):
+    answered(signed_in).post(URL, {**NEW, "current_password": PASSWORD})
+    html = page(signed_in.get(URL))
+    assert "répondez d'abord à vos questions actuelles" in html
+    assert "Nom de votre premier animal de compagnie" in html  # now the new ones
+
+
+def test_the_page_shows_the_current_questions(signed_in):
+    html = page(answered(signed_in).get(URL))
 
     assert '<option value="mother_maiden_name" selected>' in html
     assert '<option value="favourite_sport" selected>' in html
@@ -17,6 +47,7 @@ def test_the_page_shows_the_current_questions(signed_in):
 
 
 def test_the_current_password_is_required(signed_in, user):
+    answered(signed_in)
     response = signed_in.post(URL, {**NEW, "current_password": ""})
     assert form_errors(response) == ["Ce champ est obligatoire."]
 
@@ -30,7 +61,7 @@ def test_the_current_password_is_required(signed_in, user):
 
 
 def test_the_questions_change_with_the_current_password(signed_in, user):
-    response = signed_in.post(URL, {**NEW, "current_password": PASSWORD})
+    response = answered(signed_in).post(URL, {**NEW, "current_password": PASSWORD})
 
     assert response["Location"] == "/mes-informations/"
     answers = {a.position: a for a in SecretAnswer.objects.filter(user=user)}
@@ -50,7 +81,7 @@ def test_the_questions_change_with_the_current_password(signed_in, user):
 
 
 def test_the_two_questions_must_differ(signed_in):
-    response = signed_in.post(URL, {**NEW, "question_2": "first_pet",
+    response = answered(signed_in).post(URL, {**NEW, "question_2": "first_pet",
                                     "current_password": PASSWORD})
 
     assert form_errors(response) == ["Choisissez deux questions différentes."]
