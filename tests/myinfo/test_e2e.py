@@ -225,6 +225,14 @@ def test_the_pages_are_accessible(page, live_server, axe_check, language):
     page.locator(".error-summary").first.wait_for()
     axe_check(page, f"password errors ({language})")
 
+    # The change of the secret questions, once the current ones are answered.
+    page.goto(base + "questions-secretes/")
+    page.locator("#id_answer_1").fill(ANSWERS["answer_1"])
+    page.locator("#id_answer_2").fill(ANSWERS["answer_2"])
+    page.locator("form[novalidate] button[type=submit]").click()
+    page.locator("select[name=question_1]").wait_for()
+    axe_check(page, f"questions-secretes/ change ({language})")
+
     # The new-identifier pages, once the questions are answered.
     for path, label in (("courriel/", "nouvelle-adresse/"), ("mobile/", "nouveau-numero/")):
         page.goto(base + path)
