@@ -118,6 +118,26 @@ def test_email_is_normalised(local):
     assert normalize_email(f" {local}@EXAMPLE.fr") == f"{local}@example.fr".lower()
 
 
+@pytest.mark.parametrize("written", [
+    "paul@exämple.fr", "Paul@EXÄMPLE.FR", "paul@xn--exmple-cua.fr", "paul@XN--EXMPLE-CUA.fr",
+    "paul@exa\u0308mple.fr",  # "ä" decomposed
+])
+def test_one_internationalised_domain_is_one_address(written):
+    assert normalize_email(written) == "paul@exämple.fr"
+
+
+@pytest.mark.django_db
+def test_registering_the_punycode_form_of_an_address_finds_the_account(client):
+    from eprocedures.accounts.models import User
+    from tests.factories import person
+
+    person("paul@exämple.fr")
+    form = IdentifiersForm({"email": "paul@xn--exmple-cua.fr", "mobile_phone_region": "FR",
+                            "mobile_phone_number": "612345678"})
+    assert form.is_valid(), form.errors
+    assert User.objects.filter(email=form.cleaned_data["email"]).exists()
+
+
 def test_secret_questions_must_be_two_different_ones():
     form = SecretQuestionsForm({"question_1": "favourite_sport", "answer_1": "a",
                                 "question_2": "favourite_sport", "answer_2": "b"})
