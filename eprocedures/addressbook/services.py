@@ -24,7 +24,7 @@ def contacts_of(owner: User, query: str = "") -> QuerySet[Contact]:
     """The owner's contacts, sorted by name; with a query, those whose name, dénomination,
     city or e-mail contain every word of it (case and accents ignored)."""
     contacts = Contact.objects.filter(owner=owner)
-    # Control characters (NUL above all, which PostgreSQL refuses) match no contact.
+    # Control characters (NUL above all, which PostgreSQL refuses) separate words as spaces do.
     query = "".join(c if c.isprintable() else " " for c in query)
     for word in fold(query).split()[:10]:
         contacts = contacts.filter(search_text__contains=word)
