@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from eprocedures.signin import views as signin_views
+
 # Tried in order: the sign-in page, the most requested, first.
 urlpatterns = [
     path("", include("eprocedures.signin.urls")),
@@ -12,6 +14,8 @@ urlpatterns = [
     path("", include("eprocedures.addressbook.urls")),
     path("", include("eprocedures.smartcard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Staff sign in through the portal's own sign-in (block, throttle, audit), not Django's.
+    path("admin/login/", signin_views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,7 +1,9 @@
 """The support desk's view of accounts: find, see the state and recent events, act."""
 
 from django.contrib import admin
+from django.db import transaction
 
+from eprocedures.audit.services import record
 from eprocedures.signin import support
 
 from .models import AdditionalPhone, User
@@ -21,7 +23,9 @@ class UserAdmin(admin.ModelAdmin):
     ordering = ["-date_joined"]
     actions = [support.unblock, support.resend_activation]
     inlines = [AdditionalPhoneInline]
-    readonly_fields = ["state", "date_joined", "activated_at", "last_login",
+    # The address is the owner's identifier: it changes through the owner's confirmed link
+    # ("Mes informations"), never silently from here (the reset e-mails would follow it).
+    readonly_fields = ["email", "state", "date_joined", "activated_at", "last_login",
                        "failed_login_count", "blocked_at", "recent_events"]
     fieldsets = [
         (None, {"fields": ["email", "state", "failed_login_count", "blocked_at",
@@ -48,3 +52,27 @@ class UserAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Accounts are created by their owners through registration.
         return False
+
+    # Every change and deletion made here is in the portal's audit log, with the staff member.
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record(request, "account.changed_by_support", user=obj, email=obj.email,
+                   staff=request.user.email, fields=sorted(form.changed_data))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changed = [f.model._meta.model_name for f in formsets if f.has_changed()]
+        if changed:
+            record(request, "account.changed_by_support", user=form.instance,
+                   email=form.instance.email, staff=request.user.email, related=changed)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            record(request, "account.deleted_by_support", user=None, email=obj.email,
+                   staff=request.user.email, account_id=obj.pk)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            self.delete_model(request, user)

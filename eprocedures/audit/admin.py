@@ -16,3 +16,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the log keeps everything, even from a superuser (purge: docs/operations.md)

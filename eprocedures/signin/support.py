@@ -62,7 +62,8 @@ def recent_events(user):
     )
 
 
-@admin.action(description=_("Débloquer les comptes sélectionnés"))
+# Changing an account takes the "change" permission, not only the right to see the list.
+@admin.action(description=_("Débloquer les comptes sélectionnés"), permissions=["change"])
 def unblock(modeladmin, request, queryset):
     done = 0
     for user in queryset.filter(blocked_at__isnull=False):
@@ -73,7 +74,7 @@ def unblock(modeladmin, request, queryset):
     ) % {"count": done}, messages.SUCCESS)
 
 
-@admin.action(description=_("Renvoyer le lien d'activation"))
+@admin.action(description=_("Renvoyer le lien d'activation"), permissions=["change"])
 def resend_activation(modeladmin, request, queryset):
     done = sum(1 for user in queryset if flows.resend_activation(request, user))
     skipped = queryset.count() - done

@@ -1,9 +1,13 @@
 """Sign-in, sign-out and forgotten password: HTTP in, flows out."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import password_validation
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -68,6 +72,22 @@ def login(request):
                 typed=request.POST["email"])
     context["form"] = form if form is not None else LoginForm()
     return render(request, "signin/login.html", context)
+
+
+@never_cache
+@allow_get_post
+def admin_login(request):
+    """/admin/login/: the support desk signs in like everyone, through /connexion/.
+
+    Django's own admin login would check the password without the block, the
+    per-address throttle or the audit of this portal.
+    """
+    target = safe_next(request, request.GET.get("next"), default=reverse("admin:index"))
+    if request.user.is_authenticated:
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied  # signed in, not staff: /connexion/ would send it back here
+        return redirect(target)
+    return redirect(f"{reverse('signin:login')}?{urlencode({'next': target})}")
 
 
 @allow_post
