@@ -84,16 +84,16 @@ def check_activation_token(token: str) -> TokenCheck:
 # --- Forgotten password ------------------------------------------------------------
 
 
-def _reset_state(user: User) -> str:
+def reset_state(user: User) -> str:
     # The password hash changes with any new password, by whatever way it is set;
     # the address is part of it so that a link sent to a former address dies.
     return f"{user.password}|{user.last_login}|{user.activated_at}|{user.email}"
 
 
 def make_reset_token(user: User) -> str:
-    return make_token("password-reset", user, _reset_state(user))
+    return make_token("password-reset", user, reset_state(user))
 
 
 def check_reset_token(token: str) -> TokenCheck:
     max_age = timedelta(hours=settings.ETS_RESET_HOURS)
-    return check_token("password-reset", token, max_age, _reset_state)
+    return check_token("password-reset", token, max_age, reset_state)

@@ -31,6 +31,7 @@ from eprocedures.accounts.sessions import (
     mark_authenticated,
     mark_last_login_saved,
 )
+from eprocedures.accounts.tokens import reset_state
 from eprocedures.audit.services import record
 from eprocedures.lib.hotsql import CompiledQuery, CompiledUpdate
 from eprocedures.lib.http import client_network
@@ -276,13 +277,22 @@ def request_reset(request, email: str) -> Result:
     return Result(Outcome.ACCEPTED, user)
 
 
-def complete_reset(request, user: User, password: str) -> None:
-    """Set the new password (already validated): unblock, end other sessions, notify."""
-    was_blocked = user.is_blocked
+def complete_reset(request, user: User, password: str) -> bool:
+    """Set the new password (already validated): unblock, end other sessions, notify.
+
+    ``user`` is the account as the link was checked against. The link is single-use even
+    when it is posted several times at once: under the account's row lock, a password or
+    sign-in that changed since (another post of the same link, say) refuses it (False).
+    """
     # Before the new hash is saved: the session's user, read after, would no longer match
     # its session (Django then flushes it, signing this browser out).
     same_account = request.user.is_authenticated and request.user.pk == user.pk
     with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if reset_state(locked) != reset_state(user):
+            return False
+        user = locked
+        was_blocked = user.is_blocked
         user.set_password(password)  # the reset token dies with the old hash
         user.failed_login_count = 0
         user.blocked_at = None
@@ -297,3 +307,4 @@ def complete_reset(request, user: User, password: str) -> None:
         if was_blocked:
             record(request, "account.unblocked", user=user, email=user.email,
                    by="password_reset")
+    return True

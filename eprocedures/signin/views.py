@@ -127,7 +127,9 @@ def reset_confirm(request, token):
         })
     form = ResetPasswordForm(check.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        flows.complete_reset(request, check.user, form.cleaned_data["password1"])
+        if not flows.complete_reset(request, check.user, form.cleaned_data["password1"]):
+            return render(request, "signin/reset_invalid.html", {
+                "status": "used", "reset_hours": settings.ETS_RESET_HOURS})
         messages.success(request, _(
             "Votre nouveau mot de passe est enregistré. Vous pouvez vous connecter."
         ))

@@ -192,3 +192,60 @@ def test_reset_while_signed_in_keeps_this_session_tracked_under_its_new_key(clie
     tracked = set(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     assert tracked == {after}
     assert other not in tracked
+
+
+def test_a_link_posted_twice_sets_one_password(client, user, rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from eprocedures.accounts.models import User
+    from eprocedures.signin import flows
+
+    token = make_reset_token(user)
+    as_checked = User.objects.get(pk=user.pk)  # a second post, checked before the first saved
+    first = client.post(f"/mot-de-passe-oublie/{token}/",
+                        {"password1": "Orage:71Violet", "password2": "Orage:71Violet"})
+    assert first.status_code == 302
+
+    request = rf.post("/")
+    request.user, request.session = AnonymousUser(), SessionStore()
+    assert flows.complete_reset(request, as_checked, "Orage:72Violet") is False
+
+    assert AuditEvent.objects.filter(event="password_reset.completed").count() == 1
+    assert User.objects.get(pk=user.pk).check_password("Orage:71Violet")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_link_posted_in_parallel_sets_one_password():
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks under real concurrency need PostgreSQL")
+    owner = make_user()
+    token = make_reset_token(owner)
+    barrier = threading.Barrier(8)
+    statuses, errors = [], []
+
+    def post(n):
+        try:
+            client = Client()
+            barrier.wait(timeout=30)
+            statuses.append(client.post(f"/mot-de-passe-oublie/{token}/", {
+                "password1": f"Orage:7{n}Violet", "password2": f"Orage:7{n}Violet"}).status_code)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+    assert errors == []
+    assert statuses.count(302) == 1 and statuses.count(200) == 7
+    assert AuditEvent.objects.filter(event="password_reset.completed").count() == 1
