@@ -243,12 +243,12 @@ def request_reset(request, email: str) -> Result:
 
     The answer is the same whatever the address: only the e-mail tells the owner.
     """
+    # Both limits count the request first and refuse past the limit: parallel requests
+    # each get their own number, none slips through between a check and its count.
     ip_throttle = reset_ip_throttle()
-    ip = client_network(request)
-    if ip_throttle.is_limited(ip):
+    if ip_throttle.hit(client_network(request)) > ip_throttle.limit:
         record(request, "password_reset.throttled", success=False, email=email)
         return Result(Outcome.THROTTLED)
-    ip_throttle.hit(ip)
 
     user = User.objects.filter(email=email).first()
     if user is None:
@@ -256,12 +256,11 @@ def request_reset(request, email: str) -> Result:
                reason="unknown_account")
         return Result(Outcome.ACCEPTED)
     account_throttle = reset_account_throttle()
-    if account_throttle.is_limited(str(user.pk)):
+    if account_throttle.hit(str(user.pk)) > account_throttle.limit:
         # The owner already has recent links: no more e-mails (the answer stays the same).
         record(request, "password_reset.requested", success=False, user=user, email=email,
                reason="too_many_emails")
         return Result(Outcome.ACCEPTED, user)
-    account_throttle.hit(str(user.pk))
 
     with transaction.atomic():
         if user.is_awaiting_activation:

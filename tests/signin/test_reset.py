@@ -249,3 +249,50 @@ def test_a_link_posted_in_parallel_sets_one_password():
     assert errors == []
     assert statuses.count(302) == 1 and statuses.count(200) == 7
     assert AuditEvent.objects.filter(event="password_reset.completed").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reset_limits_hold_under_parallel_requests_through_redis(settings):
+    import os
+    import threading
+
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from eprocedures.signin import flows
+
+    url = os.environ.get("ETS_TEST_REDIS_URL")
+    if not url or connection.vendor != "postgresql":
+        pytest.skip("needs Redis (ETS_TEST_REDIS_URL) and PostgreSQL, as CI has")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": url}}
+    settings.ETS_RESET_REQUESTS_PER_HOUR = 20
+    settings.ETS_RESET_EMAILS_PER_ACCOUNT_HOUR = 3
+    caches["default"].clear()
+    owner = make_user()
+    barrier = threading.Barrier(30)
+    outcomes, errors = [], []
+
+    def ask():
+        try:
+            request = RequestFactory().post("/mot-de-passe-oublie/", REMOTE_ADDR="203.0.113.7")
+            barrier.wait(timeout=30)
+            outcomes.append(flows.request_reset(request, owner.email).outcome)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(30)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+    finally:
+        caches["default"].clear()
+
+    assert errors == []
+    assert outcomes.count(flows.Outcome.THROTTLED) == 10
+    assert OutgoingEmail.objects.filter(kind="reset", to=owner.email).count() == 3
