@@ -2,24 +2,33 @@
 
 import unicodedata
 
+import idna
+
 
 def normalize_email(value: str) -> str:
     """Addresses are compared without case and surrounding spaces, and one way of writing
     a domain: "Paul@EXÄMPLE.fr", "paul@xn--exmple-cua.fr" and a decomposed "ä" are one
-    mailbox, so they must be one account."""
+    mailbox, so they must be one account (stored as "paul@xn--exmple-cua.fr")."""
     value = (value or "").strip().lower()
     if value.isascii() and "xn--" not in value:
         return value  # nearly every address: nothing more to do
-    value = unicodedata.normalize("NFC", value)
-    local, at, domain = value.rpartition("@")
+    local, at, domain = unicodedata.normalize("NFC", value).rpartition("@")
     if not at:
         return value
+    return f"{local}@{normalize_domain(domain)}"
+
+
+def normalize_domain(domain: str) -> str:
+    """An internationalised domain in its ASCII form, "xn--…" (IDNA 2008 with UTS #46).
+
+    Not Python's own "idna" codec, whose transitional mapping turns "straße.de" into
+    "strasse.de", another domain; and the ASCII form, because Django's mail encodes a
+    Unicode domain with that very codec before sending. A domain IDNA refuses is kept
+    as written."""
     try:
-        # Punycode labels written out in Unicode, Unicode ones mapped (IDNA nameprep).
-        domain = domain.encode("idna").decode("idna")
-    except UnicodeError:
-        return value  # not a domain the e-mail validator accepts either
-    return f"{local}@{domain}"
+        return idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+    except idna.IDNAError:
+        return domain
 
 
 def fold(value: str) -> str:

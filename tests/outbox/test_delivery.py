@@ -172,3 +172,13 @@ def test_subject_and_text_are_not_html_escaped_but_html_is(settings):
     assert "O'Brien" in email.body_text and "Office d'État & Cie <OEC>" in email.body_text
     assert "&#x27;" not in email.subject + email.body_text
     assert "O&#x27;Brien" in email.body_html and "&amp; Cie &lt;OEC&gt;" in email.body_html
+
+
+def test_an_internationalised_domain_receives_its_own_mail(smtp_server, run_mail_worker):
+    from eprocedures.accounts.normalize import normalize_email
+
+    queue_test_email(to=normalize_email("Paul@Straße.de"))
+    run_mail_worker()
+
+    [message] = smtp_server.messages
+    assert smtp_server.to("paul@xn--strae-oqa.de") == [message]  # not strasse.de
