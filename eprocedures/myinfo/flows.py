@@ -67,7 +67,7 @@ class Verdict(enum.Enum):
 def verify(request, user: User, what: str, check: Callable[[], bool]) -> Verdict:
     """Check a secret-answer pair ("secret_answers") or the current password ("password").
 
-    The attempt is counted before ``check()`` runs and a right one is taken back after:
+    The attempt is counted before ``check()`` runs, and a right one clears the account's count:
     parallel attempts each get their own number, and those past the limit are refused
     without being checked, so no more than the limit are ever checked in a window
     (counting after the check let every attempt in flight through). Wrong attempts are
@@ -80,7 +80,9 @@ def verify(request, user: User, what: str, check: Callable[[], bool]) -> Verdict
     if failures > accounts.limit or from_address > addresses.limit:
         return Verdict.THROTTLED
     if check():
-        accounts.undo(account)
+        # The account starts again from zero (a right answer proves it is the owner, and a
+        # double click must not leave it at the limit); the address only gets this one back.
+        accounts.reset(account)
         addresses.undo(address)
         return Verdict.RIGHT
     record(request, "myinfo.verification_failed", user=user, success=False,

@@ -223,6 +223,10 @@ def password(request):
 def secret_questions(request):
     has_questions = len(flows.secret_answers_of(request.user)) == 2
     if has_questions and not flows.has_identifier_grant(request, "questions"):
+        if "current_password" in request.POST:
+            # The change form, sent after its grant ran out: not answers to check.
+            messages.info(request, MESSAGES["answer_first"])
+            return redirect("myinfo:secret_questions")
         return _verify(request, "questions")  # the current answers first, on this same page
     form = SecretQuestionsChangeForm(request.user, request,
                                      request.POST if request.method == "POST" else None)

@@ -42,6 +42,7 @@ def test_secret_answers_password_and_questions(signed_in):
         "Assurez-vous que cette valeur comporte au plus 1024 caractères (actuellement 300000).",
         NUL,
     ]
+    signed_in.post("/mes-informations/questions-secretes/", ANSWERS)  # the current ones first
     response = signed_in.post("/mes-informations/questions-secretes/", {
         "current_password": PASSWORD, "question_1": "\x00", "answer_1": "a\x00",
         "question_2": BIG[:1000], "answer_2": BIG[:300_000]})

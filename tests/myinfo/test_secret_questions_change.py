@@ -22,13 +22,15 @@ def test_the_current_answers_are_asked_first(signed_in, user):
     assert "Nom de jeune fille de votre mère" in html  # the current question, to answer
 
     # The password alone does not change them: otherwise it would open the identifiers.
-    # (Its new answers are read as answers to the current questions: wrong ones.)
     response = signed_in.post(URL, {**NEW, "current_password": PASSWORD})
-    assert form_errors(response) == ["Les réponses ne correspondent pas à vos questions secrètes."]
+    assert response["Location"] == URL
     assert SecretAnswer.objects.get(user=user, position=1).question == "mother_maiden_name"
+    assert not AuditEvent.objects.filter(event="myinfo.secret_questions_changed").exists()
+
+    response = signed_in.post(URL, {"answer_1": "Martin", "answer_2": "Judo"})
+    assert form_errors(response) == ["Les réponses ne correspondent pas à vos questions secrètes."]
     assert AuditEvent.objects.filter(event="myinfo.verification_failed",
                                      detail__what="secret_answers").count() == 1
-    assert not AuditEvent.objects.filter(event="myinfo.secret_questions_changed").exists()
 
 
 def test_a_change_uses_up_the_answers_given(signed_in, user):
@@ -85,3 +87,20 @@ def test_the_two_questions_must_differ(signed_in):
                                     "current_password": PASSWORD})
 
     assert form_errors(response) == ["Choisissez deux questions différentes."]
+
+
+def test_the_change_sent_after_the_answers_ran_out_is_not_taken_for_answers(
+        signed_in, user, settings):
+    answered(signed_in)
+    session = signed_in.session
+    session["ets_myinfo_grant"]["at"] -= settings.ETS_IDENTIFIER_CHANGE_MINUTES * 60 + 1
+    session.save()
+
+    response = signed_in.post(URL, {**NEW, "current_password": PASSWORD})
+
+    assert response["Location"] == URL
+    assert not AuditEvent.objects.filter(event="myinfo.verification_failed").exists()
+    assert SecretAnswer.objects.get(user=user, position=1).question == "mother_maiden_name"
+    html = page(signed_in.get(URL))
+    assert "répondez d'abord à vos questions actuelles" in html
+    assert "Médor" not in html  # the new answers typed are not shown back

@@ -38,6 +38,7 @@ def test_wrong_answers_are_throttled_per_account(signed_in, user, settings):
 
 def test_wrong_current_passwords_count_too(signed_in, settings):
     settings.ETS_SECRET_ANSWER_MAX_FAILURES = 2
+    signed_in.post("/mes-informations/questions-secretes/", ANSWERS)  # the current ones first
     for _ in range(2):
         signed_in.post("/mes-informations/questions-secretes/", {
             "current_password": "Faux;Mot2passe", "question_1": "first_pet", "answer_1": "Rex",
@@ -125,10 +126,17 @@ def test_parallel_attempts_are_checked_no_more_than_the_limit(monkeypatch, setti
     assert verdicts.count(flows.Verdict.WRONG) == 4
 
 
-def test_a_right_attempt_does_not_use_up_the_budget(signed_in, user, settings):
-    settings.ETS_SECRET_ANSWER_MAX_FAILURES = 2
-    for _ in range(3):  # right answers, again and again
-        response = signed_in.post("/mes-informations/courriel/", ANSWERS)
-        assert response.status_code == 302
-    assert form_errors(signed_in.post("/mes-informations/courriel/", WRONG)) == [
-        "Les réponses ne correspondent pas à vos questions secrètes."]
+def test_a_right_attempt_clears_the_accounts_count_and_gives_back_the_addresss(user, settings):
+    from django.test import RequestFactory
+
+    from eprocedures.myinfo import flows
+
+    settings.ETS_SECRET_ANSWER_MAX_FAILURES = 5
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.9")
+    for _ in range(3):
+        assert flows.verify(request, user, "password", lambda: False) is flows.Verdict.WRONG
+
+    assert flows.verify(request, user, "password", lambda: True) is flows.Verdict.RIGHT
+
+    assert flows.account_throttle().count(str(user.pk)) == 0
+    assert flows.address_throttle().count("198.51.100.9") == 3
