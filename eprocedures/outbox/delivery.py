@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import OutgoingEmail
@@ -36,8 +36,11 @@ def deliver(email_id: int) -> str:
     retries stays one.
     """
     now = timezone.now()
+    # A first attempt is always due: its time was set by the web server's clock, which
+    # may run ahead of the worker's; its task is the only one a new e-mail gets.
+    due = Q(attempts=0) | Q(next_attempt_at__lte=now)
     claimed = OutgoingEmail.objects.filter(
-        pk=email_id, status=OutgoingEmail.Status.PENDING, next_attempt_at__lte=now,
+        due, pk=email_id, status=OutgoingEmail.Status.PENDING,
     ).update(next_attempt_at=now + CLAIM, attempts=F("attempts") + 1)
     email = OutgoingEmail.objects.filter(pk=email_id).first()
     if email is None:

@@ -130,12 +130,25 @@ def test_a_retry_that_is_not_yet_due_is_not_sent(smtp_server):
     from eprocedures.outbox.delivery import NOT_DUE, deliver
 
     email = queue_test_email()
-    OutgoingEmail.objects.update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+    OutgoingEmail.objects.update(attempts=1,
+                                 next_attempt_at=timezone.now() + timedelta(minutes=5))
 
     assert deliver(email.pk) == NOT_DUE
     assert smtp_server.messages == []
     email.refresh_from_db()
-    assert (email.status, email.attempts) == ("pending", 0)
+    assert (email.status, email.attempts) == ("pending", 1)
+
+
+def test_a_first_attempt_is_due_whatever_the_clocks_say(smtp_server, run_mail_worker):
+    # The web server's clock ahead of the worker's: its "now" is the worker's future.
+    email = queue_test_email()
+    OutgoingEmail.objects.update(next_attempt_at=timezone.now() + timedelta(minutes=5))
+
+    run_mail_worker()
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("sent", 1)
+    assert len(smtp_server.messages) == 1
 
 
 def test_no_transaction_is_open_while_the_smtp_server_is_talked_to(smtp_server, monkeypatch):
