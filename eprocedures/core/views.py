@@ -7,6 +7,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views import defaults
@@ -84,9 +85,15 @@ def server_error(request):
     sys.exc_info() gives. As Django's own, it renders without a request context: no
     user, no session, nothing that would need the database or the cache again.
     """
-    if isinstance(sys.exc_info()[1], UNAVAILABLE):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
-        response["Retry-After"] = "120"
-        add_never_cache_headers(response)
-        return response
-    return defaults.server_error(request)
+    # In the visitor's language even when the failure came after the language middleware
+    # had switched it off (a session saved as the response goes out, say).
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        if isinstance(sys.exc_info()[1], UNAVAILABLE):
+            response = HttpResponse(loader.render_to_string("503.html"), status=503)
+            response["Retry-After"] = "120"
+            add_never_cache_headers(response)
+            return response
+        return defaults.server_error(request)

@@ -101,3 +101,31 @@ def test_a_bug_still_gives_the_error_page():
 
     # The portal's handler: 503 only for unreachable services, Django's 500 page otherwise.
     assert urls.handler500 == "eprocedures.core.views.server_error"
+
+
+def test_a_failure_after_the_language_was_switched_off_still_answers_in_english(monkeypatch):
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.db import OperationalError
+
+    def database_gone(self, request, response):
+        raise OperationalError("the database went away while the session was saved")
+
+    monkeypatch.setattr(SessionMiddleware, "process_response", database_gone)
+    client = Client(raise_request_exception=False)
+    client.cookies["ets_language"] = "en"
+
+    response = client.get("/connexion/")
+
+    assert_unavailable_page(response, "Service temporarily unavailable")
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_error_page_is_in_the_visitors_language(settings):
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    client.cookies["ets_language"] = "en"
+
+    response = client.get("/boom/")
+
+    assert response.status_code == 500
+    assert "<h1>Service error</h1>" in response.content.decode()
