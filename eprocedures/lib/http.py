@@ -32,9 +32,12 @@ def forwarded_address(hop: str) -> str | None:
     elif hop.count(":") == 1:  # IPv4:port (an IPv6 address has at least two colons)
         hop = hop.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(hop))
+        address = ipaddress.ip_address(hop)
     except ValueError:
         return None
+    if getattr(address, "scope_id", None):
+        return None  # "fe80::1%eth0": a zone means nothing here, and PostgreSQL's inet refuses it
+    return str(address)
 
 
 # One IPv6 subscriber holds at least a /64: the smallest block a network assigns.
@@ -60,7 +63,8 @@ def client_network(request) -> str:
 
 
 def user_agent(request) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:300]
+    # NUL cannot be stored in a PostgreSQL text column: dropped, like anything past 300.
+    return request.META.get("HTTP_USER_AGENT", "")[:300].replace("\x00", "")
 
 
 def safe_next(request, candidate: str | None, default: str = "/") -> str:

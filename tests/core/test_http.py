@@ -19,6 +19,8 @@ from eprocedures.lib.http import client_ip, forwarded_address
     ("[not-an-address]:80", None),
     ("203.0.113.300", None),
     ("_hidden", None),
+    ("fe80::1%eth0", None),
+    ("[fe80::1%eth0]:443", None),
 ])
 def test_forwarded_address(hop, address):
     assert forwarded_address(hop) == address
@@ -44,3 +46,28 @@ def test_forwarded_for_is_ignored_from_anyone_else(settings):
 def test_a_useless_last_hop_gives_the_proxy_address(settings, forwarded):
     settings.ETS_TRUSTED_PROXIES = ["10.0.0.2"]
     assert client_ip(request("10.0.0.2", forwarded)) == "10.0.0.2"
+
+
+def test_a_nul_in_the_user_agent_is_dropped():
+    from eprocedures.lib.http import user_agent
+
+    assert user_agent(RequestFactory().get("/", HTTP_USER_AGENT="Moz\x00illa")) == "Mozilla"
+
+
+@pytest.mark.django_db
+def test_odd_session_cookies_are_no_session_and_no_error(client):
+    for cookie in ["abcdefgh\x00ijk", "ABCDEFGHIJKL", "a" * 41, "short"]:
+        client.cookies["ets_session"] = cookie
+        response = client.get("/connexion/")
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_sign_in_with_a_nul_in_the_user_agent_is_audited_without_it(client):
+    from eprocedures.audit.models import AuditEvent
+
+    response = client.post("/connexion/", {"email": "x@example.fr", "password": "Faux;Mot2"},
+                           HTTP_USER_AGENT="Moz\x00illa")
+
+    assert response.status_code == 200
+    assert AuditEvent.objects.get().user_agent == "Mozilla"

@@ -20,14 +20,21 @@ import base64
 import secrets
 from contextlib import nullcontext
 
-from django.contrib.sessions.backends.base import CreateError
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS, CreateError
 from django.db import IntegrityError, connections, router, transaction
 
 from eprocedures.lib.hotsql import insert_row
 
+KEY_CHARACTERS = frozenset(VALID_KEY_CHARS)
+
 
 class WrittenOnceMixin:
     _pending_create = False
+
+    def _validate_session_key(self, key):
+        # Only keys that this store (or Django's) could have made are looked up: a cookie
+        # holding anything else (a NUL, which PostgreSQL refuses in a query) is no session.
+        return bool(key) and 8 <= len(key) <= 40 and KEY_CHARACTERS.issuperset(key)
 
     def _get_new_session_key(self):
         return base64.b32encode(secrets.token_bytes(20)).decode("ascii").lower()
