@@ -67,7 +67,7 @@ class Verdict(enum.Enum):
 def verify(request, user: User, what: str, check: Callable[[], bool]) -> Verdict:
     """Check a secret-answer pair ("secret_answers") or the current password ("password").
 
-    The attempt is counted before ``check()`` runs, and a right one clears the account's count:
+    The attempt is counted before ``check()`` runs and a right one is taken back after:
     parallel attempts each get their own number, and those past the limit are refused
     without being checked, so no more than the limit are ever checked in a window
     (counting after the check let every attempt in flight through). Wrong attempts are
@@ -80,9 +80,11 @@ def verify(request, user: User, what: str, check: Callable[[], bool]) -> Verdict
     if failures > accounts.limit or from_address > addresses.limit:
         return Verdict.THROTTLED
     if check():
-        # The account starts again from zero (a right answer proves it is the owner, and a
-        # double click must not leave it at the limit); the address only gets this one back.
-        accounts.reset(account)
+        # Only this attempt is taken back: the count is shared by answers and passwords, and
+        # a right password must not wipe out wrong answers (nor the other way round), or
+        # the two could be alternated without end. (Right answers, which open an identifier
+        # change, clear it: verification_succeeded.)
+        accounts.undo(account)
         addresses.undo(address)
         return Verdict.RIGHT
     record(request, "myinfo.verification_failed", user=user, success=False,

@@ -126,7 +126,7 @@ def test_parallel_attempts_are_checked_no_more_than_the_limit(monkeypatch, setti
     assert verdicts.count(flows.Verdict.WRONG) == 4
 
 
-def test_a_right_attempt_clears_the_accounts_count_and_gives_back_the_addresss(user, settings):
+def test_a_right_attempt_is_taken_back_and_nothing_more(user, settings):
     from django.test import RequestFactory
 
     from eprocedures.myinfo import flows
@@ -134,9 +134,25 @@ def test_a_right_attempt_clears_the_accounts_count_and_gives_back_the_addresss(u
     settings.ETS_SECRET_ANSWER_MAX_FAILURES = 5
     request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.9")
     for _ in range(3):
-        assert flows.verify(request, user, "password", lambda: False) is flows.Verdict.WRONG
+        assert flows.verify(request, user, "secret_answers", lambda: False) is flows.Verdict.WRONG
 
     assert flows.verify(request, user, "password", lambda: True) is flows.Verdict.RIGHT
 
-    assert flows.account_throttle().count(str(user.pk)) == 0
+    # The right password counts for nothing, and wipes nothing: the wrong answers stay.
+    assert flows.account_throttle().count(str(user.pk)) == 3
     assert flows.address_throttle().count("198.51.100.9") == 3
+
+
+def test_right_passwords_between_wrong_answers_do_not_reopen_the_guessing(
+        signed_in, user, settings):
+    settings.ETS_SECRET_ANSWER_MAX_FAILURES = 3
+    for _ in range(2):
+        signed_in.post("/mes-informations/courriel/", WRONG)
+        # A right password with new passwords that do not match: nothing changes.
+        signed_in.post("/mes-informations/mot-de-passe/", {
+            "current_password": PASSWORD, "password1": "Falaise:Rouge42",
+            "password2": "Falaise:Rouge43"})
+    response = signed_in.post("/mes-informations/courriel/", WRONG)
+
+    assert form_errors(response) == [THROTTLED]
+    assert AuditEvent.objects.filter(event="myinfo.verification_throttled").count() == 1
