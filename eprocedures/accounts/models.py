@@ -102,9 +102,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self):
         return self.email
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_email = user.__dict__.get("email")
+        return user
+
     def save(self, *args, **kwargs):
-        self.email = normalize_email(self.email)
+        # A new or changed address is normalised; one stored before a change of the rule
+        # and left as it was (accounts migration 0003: its new form belonged to another
+        # account) stays as it is rather than collide with that account at every save.
+        if self._state.adding or self.email != getattr(self, "_stored_email", None):
+            self.email = normalize_email(self.email)
         super().save(*args, **kwargs)
+        self._stored_email = self.email
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip()

@@ -1,7 +1,7 @@
 """The data migration that gives internationalised domains their one stored form."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("accounts", "0002_user_sessions")]
@@ -33,3 +33,22 @@ def test_stored_addresses_are_normalised_and_collisions_left_alone(capsys):
     assert (emails[twin_a.pk], emails[twin_b.pk]) == ("jean@xn--exmple-cua.fr",
                                                       "jean@exämple.fr")
     assert "'jean@exämple.fr'" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_an_address_left_by_the_migration_can_still_be_saved():
+    from eprocedures.accounts.models import User
+    from tests.factories import person
+
+    person("jean@xn--exmple-cua.fr")
+    twin = person("jean@other.example")
+    User.objects.filter(pk=twin.pk).update(email="jean@exämple.fr")  # as the migration left it
+
+    twin = User.objects.get(pk=twin.pk)
+    twin.city = "Lyon"
+    twin.save()  # no collision with the other account
+
+    assert User.objects.get(pk=twin.pk).email == "jean@exämple.fr"
+    twin.email = "Jean@Exämple.FR "  # changed: normalised, and then it does collide
+    with pytest.raises(IntegrityError), transaction.atomic():
+        twin.save()
