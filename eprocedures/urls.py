@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from eprocedures.signin import views as signin_views
 
@@ -14,8 +15,12 @@ urlpatterns = [
     path("", include("eprocedures.addressbook.urls")),
     path("", include("eprocedures.smartcard.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    # Staff sign in through the portal's own sign-in (block, throttle, audit), not Django's.
+    # Staff sign in, out and change their password through the portal's own pages (block,
+    # throttle, audit, notices), not Django's admin ones.
     path("admin/login/", signin_views.admin_login, name="admin_login"),
+    path("admin/logout/", signin_views.logout),
+    path("admin/password_change/", RedirectView.as_view(pattern_name="myinfo:password")),
+    path("admin/password_change/done/", RedirectView.as_view(pattern_name="myinfo:index")),
     path("admin/", admin.site.urls),
 ]
 

@@ -14,7 +14,8 @@ def record(request, event: str, *, user=None, success: bool = True, email: str =
         event=event,
         outcome=AuditEvent.Outcome.SUCCESS if success else AuditEvent.Outcome.FAILURE,
         user=user if user is not None and user.pk else None,
-        email=email[:254],
+        # The account's address too: the row stays attributed if the account is deleted.
+        email=(email or (user.email if user is not None and user.pk else ""))[:254],
         ip=ip or None,
         user_agent=user_agent(request) if request is not None else "",
         detail=detail,

@@ -14,7 +14,9 @@ def client_ip(request) -> str:
     dropped. A last hop that is no address at all ("unknown", garbage) is not believed:
     the proxy's own address stands in, so that an audit row can still be written.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    # A direct IPv6 link-local peer comes with its zone ("fe80::1%eth0"): not an address
+    # PostgreSQL stores, nor one that tells anything beyond the host.
+    remote = request.META.get("REMOTE_ADDR", "").partition("%")[0]
     if remote in settings.ETS_TRUSTED_PROXIES:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:

@@ -71,3 +71,8 @@ def test_a_sign_in_with_a_nul_in_the_user_agent_is_audited_without_it(client):
 
     assert response.status_code == 200
     assert AuditEvent.objects.get().user_agent == "Mozilla"
+
+
+def test_a_zone_on_the_peer_address_is_dropped(settings):
+    settings.ETS_TRUSTED_PROXIES = ["127.0.0.1"]
+    assert client_ip(request("fe80::1%eth0")) == "fe80::1"

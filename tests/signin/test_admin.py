@@ -183,3 +183,25 @@ def test_changes_and_deletions_from_the_admin_are_audited(desk):
     assert (deleted.email, deleted.detail["account_id"]) == ("marie.curie@example.fr", user.pk)
     # The account's earlier events stay, without the account.
     assert AuditEvent.objects.get(event="account.changed_by_support").user is None
+
+
+def test_staff_change_their_password_and_sign_out_through_the_portal(desk):
+    assert desk.get("/admin/password_change/")["Location"] == "/mes-informations/mot-de-passe/"
+    assert desk.get("/admin/password_change/done/")["Location"] == "/mes-informations/"
+    response = desk.post("/admin/logout/")
+    assert response["Location"] == "/connexion/"
+    assert "_auth_user_id" not in desk.session
+    assert AuditEvent.objects.filter(event="signout").exists()
+
+
+def test_an_accounts_events_keep_its_address_after_it_is_deleted(desk):
+    from django.test import RequestFactory
+
+    from eprocedures.audit.services import record
+
+    user = make_user("marie.curie@example.fr")
+    record(RequestFactory().get("/"), "myinfo.verification_failed", user=user, success=False)
+    desk.post(f"/admin/accounts/user/{user.pk}/delete/", {"post": "yes"})
+
+    event = AuditEvent.objects.get(event="myinfo.verification_failed")
+    assert (event.user, event.email) == (None, "marie.curie@example.fr")
