@@ -276,3 +276,47 @@ def test_the_async_methods_honour_the_marker_too(cache):
         "_auth_user_id": "1"}
     assert cache.get(cached_db.SessionStore.cache_key_prefix + other) == {"_auth_user_id": "1"}
     assert async_to_sync(cached_db.SessionStore(session_key=other).aexists)(other)
+
+
+def test_a_live_session_saved_while_it_is_ended_elsewhere_stays_ended(cache, monkeypatch):
+    from django.contrib.sessions.backends import db as db_store
+    from django.contrib.sessions.backends.base import UpdateError
+
+    key = cached_session()
+    live = cached_db.SessionStore(session_key=key)
+    assert live["_auth_user_id"] == "1"  # read at the start of its request
+    update_row = db_store.SessionStore.save
+
+    def row_updated_then_session_ended(store, must_create=False):
+        update_row(store, must_create)
+        # Right after this UPDATE, another request ends the session (a password reset).
+        cached_db.SessionStore(session_key=key).delete()
+
+    monkeypatch.setattr(db_store.SessionStore, "save", row_updated_then_session_ended)
+    live["ets_last_seen"] = 1  # its last-seen time, saved as the response goes out
+    live.save()
+    monkeypatch.undo()
+
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key) == cached_db.ENDED
+    assert cached_db.SessionStore(session_key=key).load() == {}
+
+    # And when the row went first, the save fails and leaves the marker.
+    key = cached_session()
+    live = cached_db.SessionStore(session_key=key)
+    assert live["_auth_user_id"] == "1"
+    cached_db.SessionStore(session_key=key).delete()
+    live["ets_last_seen"] = 1
+    with pytest.raises(UpdateError):
+        live.save()
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key) == cached_db.ENDED
+
+
+def test_an_update_reaches_the_cache_and_the_row(cache):
+    key = cached_session()
+    live = cached_db.SessionStore(session_key=key)
+    live["ets_last_seen"] = 1
+    live.save()
+
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key)["ets_last_seen"] == 1
+    cache.delete(cached_db.SessionStore.cache_key_prefix + key)
+    assert cached_db.SessionStore(session_key=key).load()["ets_last_seen"] == 1

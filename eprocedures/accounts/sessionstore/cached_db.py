@@ -10,7 +10,8 @@ live on there until its expiry, up to ETS_REMEMBER_ME_DAYS.
 
 import logging
 
-from django.contrib.sessions.backends import cached_db
+from django.contrib.sessions.backends import cached_db, db
+from django.contrib.sessions.backends.base import UpdateError
 from django.db import connections, router, transaction
 
 from . import WrittenOnceMixin
@@ -90,6 +91,24 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
             return False
         return cached is not None or await super(cached_db.SessionStore, self).aexists(
             session_key)
+
+    def save(self, must_create=False):
+        if must_create or self._pending_create or self.session_key is None:
+            return super().save(must_create)  # a new session: written once (WrittenOnceMixin)
+        # An update: the cache first, then the row. Written the other way (Django's), a
+        # deletion committed between the two would see its "ended" marker overwritten with
+        # the live data. This way, a row deleted meanwhile makes the UPDATE fail, and the
+        # marker is set again before the failure goes up (Django answers it as an
+        # interrupted session).
+        try:
+            self._cache.set(self.cache_key, self._session, self.get_expiry_age())
+        except Exception:
+            log.exception("Error saving to cache (%s)", self._cache)
+        try:
+            db.SessionStore.save(self, must_create=False)
+        except UpdateError:
+            self._end(self.session_key)
+            raise
 
     def _saved(self):
         # As Django's cached_db does after writing the row: a cache failure is only logged.
