@@ -96,7 +96,7 @@ def test_a_lost_database_gives_the_unavailable_page(monkeypatch):
     assert_unavailable_page(sign_in_attempt(Client(raise_request_exception=False)))
 
 
-def test_a_bug_still_gives_the_error_page():
+def test_the_portals_error_handler_is_installed():
     from eprocedures import urls
 
     # The portal's handler: 503 only for unreachable services, Django's 500 page otherwise.
