@@ -125,6 +125,9 @@ class ContactDetailsForm(ETSModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["civility"].choices = [("", "—"), *Civility.choices]
+        # The country names in this request's language, sorted in it (given to the class,
+        # the list would keep the language of the first request the process served).
+        self.fields["country"].choices = list(countries)
         self.fields["country"].initial = "FR"
 
     def clean_street_number(self):

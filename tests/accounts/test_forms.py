@@ -168,3 +168,28 @@ def test_fold_is_idempotent_and_ignores_case_accents_and_spaces(text):
 
 def test_fold_example():
     assert fold("  Éric  LE Blanc ") == "eric le blanc"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/carnet-adresses/ajouter/", "/mes-informations/coordonnees/"])
+def test_country_names_follow_each_requests_language(client, path):
+    from tests.factories import person
+
+    client.force_login(person("paul.durand@example.fr"))
+    for language, germany, other in [("en", "Germany", "Allemagne"), ("fr", "Allemagne", "Germany"),
+                                     ("en", "Germany", "Allemagne")]:
+        client.cookies["ets_language"] = language
+        html = client.get(path).content.decode()
+        assert f'<option value="DE">{germany}</option>' in html, language
+        assert f">{other}<" not in html, language
+
+
+@pytest.mark.django_db
+def test_country_names_of_the_registration_step_follow_the_language(client):
+    client.post("/inscription/identifiants/", {
+        "email": "paul@example.fr", "mobile_phone_region": "FR",
+        "mobile_phone_number": "6 12 34 56 78"})
+    for language, germany in [("en", "Germany"), ("fr", "Allemagne"), ("en", "Germany")]:
+        client.cookies["ets_language"] = language
+        html = client.get("/inscription/informations/").content.decode()
+        assert f'<option value="DE">{germany}</option>' in html, language

@@ -41,3 +41,10 @@ def test_index_shows_the_legal_person_and_the_other_phones(client, db):
     assert "Durand SA (SA)" in html
     assert "732829320" in html
     assert "+33320000000" in html
+
+
+def test_english_labels_take_english_punctuation(signed_in):
+    signed_in.cookies["ets_language"] = "en"
+    html = page(signed_in.get("/mes-informations/"))
+    assert "E-mail address: </span>" in html and "Mobile phone number: </span>" in html
+    assert " : </span>" not in html
