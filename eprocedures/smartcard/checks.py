@@ -14,11 +14,19 @@ def check_ca_bundle(app_configs, **kwargs):
     if not path.exists():
         return []  # the deploy check below says it
     try:
-        services.load_pem_bundle(path)
+        certificates = services.load_pem_bundle(path)
     except (OSError, ValueError) as exc:
         return [Error(
             f"ETS_SMARTCARD_CA_FILE ({path}) is not a PEM bundle of certificates: {exc}",
             id="smartcard.E001",
+        )]
+    if not any(services.is_root(c) for c in certificates):
+        return [Error(
+            f"ETS_SMARTCARD_CA_FILE ({path}) holds no root (self-signed) certificate: "
+            "every card will be refused.",
+            hint="Chains are checked up to a root, each intermediate against its issuer's "
+                 "CRL: put the root with the intermediates.",
+            id="smartcard.E002",
         )]
     return []
 

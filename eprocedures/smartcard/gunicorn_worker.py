@@ -27,9 +27,9 @@ class CertificateWorker(SyncWorker):
         pem = ssl.DER_cert_to_PEM_cert(der) if der else None
 
         def with_certificate(environ, start_response):
-            environ.pop(ENVIRON_KEY, None)
-            if pem:
-                environ[ENVIRON_KEY] = pem
+            # Always set, empty without a certificate: the portal then never falls back to
+            # a header (which anyone connecting from a trusted address could send).
+            environ[ENVIRON_KEY] = pem or ""
             return app(environ, start_response)
 
         self.wsgi = with_certificate

@@ -110,8 +110,11 @@ def certificate_from_request(request) -> x509.Certificate | None:
     believed (nginx: URL-encoded PEM, $ssl_client_escaped_cert). The same header
     from any other address is ignored.
     """
-    value = request.META.get(ENVIRON_KEY)
-    if not value:
+    if ENVIRON_KEY in request.META:
+        # The TLS server's own word, even "no certificate" (empty): a header never counts
+        # then, whoever sends it (a local process, a port forwarder).
+        value = request.META[ENVIRON_KEY]
+    else:
         if request.META.get("REMOTE_ADDR", "") not in settings.ETS_TRUSTED_PROXIES:
             return None
         value = request.META.get(_header_meta_key(), "")
@@ -151,8 +154,23 @@ def _stamp(paths: list[Path]) -> tuple:
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
 
 
+def is_root(certificate: x509.Certificate) -> bool:
+    return certificate.issuer == certificate.subject
+
+
 def trust_anchors() -> list[x509.Certificate]:
-    """The accepted issuers, re-read when the file changes; empty when unreadable."""
+    """The roots of the bundle (self-signed): the anchors every chain must reach."""
+    return [c for c in bundle() if is_root(c)]
+
+
+def bundle_intermediates() -> list[x509.Certificate]:
+    """The other certificates of the bundle: intermediates that chains are built through,
+    so that each one's own revocation is checked against its issuer's CRL."""
+    return [c for c in bundle() if not is_root(c)]
+
+
+def bundle() -> list[x509.Certificate]:
+    """The certificates of ETS_SMARTCARD_CA_FILE, re-read when it changes; empty if unreadable."""
     path = Path(settings.ETS_SMARTCARD_CA_FILE)
     try:
         stamp = _stamp([path])
@@ -204,11 +222,43 @@ def crl_number(crl: x509.CertificateRevocationList) -> int:
         return -1
 
 
-def crl_for(issuer: x509.Certificate, crls, when: datetime):
-    """The freshest CRL signed by this issuer, and whether it is still current."""
+def covers(crl: x509.CertificateRevocationList, subject_is_ca: bool) -> bool:
+    """Whether this CRL lists every revoked certificate of the subject's kind.
+
+    A delta CRL lists only the changes since a base CRL, and a CRL with an issuing
+    distribution point may be limited to CA certificates, to end-entity ones or to some
+    revocation reasons: taken as complete, a fresher partial list would hide revocations.
+    """
+    extensions = crl.extensions
+    try:
+        extensions.get_extension_for_class(x509.DeltaCRLIndicator)
+        return False
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        scope = extensions.get_extension_for_class(x509.IssuingDistributionPoint).value
+    except x509.ExtensionNotFound:
+        return True
+    if scope.only_some_reasons or scope.only_contains_attribute_certs or scope.indirect_crl:
+        return False
+    return not (scope.only_contains_ca_certs and not subject_is_ca
+                or scope.only_contains_user_certs and subject_is_ca)
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def crl_for(issuer: x509.Certificate, crls, when: datetime, subject_is_ca: bool = False):
+    """The freshest complete CRL signed by this issuer for this kind of subject (card or
+    CA), and whether it is still current. A CRL dated in the future is not yet one."""
     candidates = [
         crl for crl in crls
-        if crl.issuer == issuer.subject and crl.is_signature_valid(issuer.public_key())
+        if crl.issuer == issuer.subject and crl.last_update_utc <= when
+        and covers(crl, subject_is_ca) and crl.is_signature_valid(issuer.public_key())
     ]
     if not candidates:
         return None, False
@@ -247,8 +297,13 @@ def _allows_client_auth(certificate: x509.Certificate) -> bool:
 def _verifier(anchors, when: datetime):
     # Card certificates name their holder in the subject; many carry no
     # subjectAltName, which the Web PKI default would require of a leaf.
-    ee_policy = ExtensionPolicy.webpki_defaults_ee().may_be_present(
-        x509.SubjectAlternativeName, Criticality.AGNOSTIC, None
+    ee_policy = (
+        ExtensionPolicy.webpki_defaults_ee()
+        .may_be_present(x509.SubjectAlternativeName, Criticality.AGNOSTIC, None)
+        # Card issuers are not Web PKI: some leave out the authority key identifier, some
+        # mark their certificate policies critical. The chain and its signatures decide.
+        .may_be_present(x509.AuthorityKeyIdentifier, Criticality.AGNOSTIC, None)
+        .may_be_present(x509.CertificatePolicies, Criticality.AGNOSTIC, None)
     )
     return (
         PolicyBuilder()
@@ -285,7 +340,8 @@ def verify(certificate: x509.Certificate | None, intermediates=(), at: datetime 
     if not anchors:
         return CertCheck(CertStatus.UNTRUSTED_ISSUER, certificate)
     try:
-        verified = _verifier(anchors, when).verify(certificate, list(intermediates))
+        verified = _verifier(anchors, when).verify(
+            certificate, [*intermediates, *bundle_intermediates()])
     except VerificationError as exc:
         log.info("smartcard: chain refused: %s", exc)
         return CertCheck(CertStatus.UNTRUSTED_ISSUER, certificate)
@@ -296,7 +352,7 @@ def _revocation_status(chain: list[x509.Certificate], when: datetime) -> CertSta
     """Every certificate of the chain below its anchor is looked up in its issuer's CRL."""
     crls = revocation_lists()
     for subject, issuer in zip(chain, chain[1:], strict=False):
-        crl, fresh = crl_for(issuer, crls, when)
+        crl, fresh = crl_for(issuer, crls, when, subject_is_ca=_is_ca(subject))
         if crl is not None and crl.get_revoked_certificate_by_serial_number(
             subject.serial_number
         ) is not None:

@@ -15,7 +15,11 @@ from ..conftest import free_port
 pytestmark = pytest.mark.e2e
 
 
-def test_the_peer_certificate_reaches_the_portal_and_headers_do_not(test_pki, tmp_path):
+# With the default ETS_TRUSTED_PROXIES (127.0.0.1) too: a header from a local process
+# must not count when gunicorn itself serves TLS.
+@pytest.mark.parametrize("trusted_proxies", ["", "127.0.0.1"])
+def test_the_peer_certificate_reaches_the_portal_and_headers_do_not(test_pki, tmp_path,
+                                                                    trusted_proxies):
     certificate, key = test_pki.ca.issue_server()
     (tmp_path / "server.pem").write_bytes(pki.pem(certificate))
     (tmp_path / "server-key.pem").write_bytes(pki.pem(key))
@@ -28,7 +32,7 @@ def test_the_peer_certificate_reaches_the_portal_and_headers_do_not(test_pki, tm
         "ETS_DATA_DIR": str(tmp_path / "data"),
         "ETS_SMARTCARD_CA_FILE": str(test_pki.ca_file),
         "ETS_SMARTCARD_CRL_DIR": str(test_pki.crl_dir),
-        "ETS_TRUSTED_PROXIES": "",  # no proxy is believed: only the worker's environ key
+        "ETS_TRUSTED_PROXIES": trusted_proxies,
         "ALLOWED_HOSTS": "localhost,127.0.0.1",
     }
     python = sys.executable

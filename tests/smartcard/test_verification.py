@@ -207,3 +207,12 @@ def test_card_sign_in_with_a_garbled_certificate_answers_the_refusal_page(client
     assert "n'a pas été délivré par une autorité reconnue" in text(response)
     event = AuditEvent.objects.get()
     assert (event.event, event.detail["reason"]) == ("smartcard.login", "untrusted_issuer")
+
+
+def test_a_request_the_tls_worker_served_never_falls_back_to_the_header(test_pki, settings):
+    settings.ETS_TRUSTED_PROXIES = ["127.0.0.1"]
+    meta = cert_meta(test_pki.card())  # the header, from a trusted address
+    request = RequestFactory().get("/", **meta)
+    assert services.certificate_from_request(request) is not None  # behind nginx: believed
+    request = RequestFactory().get("/", **meta, **{services.ENVIRON_KEY: ""})
+    assert services.certificate_from_request(request) is None  # the TLS server saw none

@@ -21,9 +21,19 @@ def fetch(url: str, timeout: int) -> bytes:
         return response.read(50 * 1024 * 1024)
 
 
-def file_name(issuer) -> str:
+def scope(crl) -> str | None:
+    """Which certificates a complete CRL covers ("all", "ca" or "user"); None for a partial
+    one (a delta CRL, some reasons only…), which the portal does not use."""
+    for_ca, for_cards = services.covers(crl, True), services.covers(crl, False)
+    if for_ca and for_cards:
+        return "all"
+    return "ca" if for_ca else "user" if for_cards else None
+
+
+def file_name(issuer, coverage: str = "all") -> str:
+    """One file per issuer and coverage: a CA-only list never replaces the full one."""
     digest = hashlib.sha256(issuer.public_bytes(serialization.Encoding.DER)).hexdigest()
-    return f"{digest[:24]}.crl"
+    return f"{digest[:24]}.crl" if coverage == "all" else f"{digest[:24]}-{coverage}.crl"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -60,19 +70,25 @@ class Command(BaseCommand):
             if issuer is None:
                 failures.append(f"{source}: not signed by an accepted issuer")
                 continue
-            current, _fresh = services.crl_for(issuer, services.revocation_lists(),
-                                               datetime.now(UTC))
-            if current is not None and services.crl_number(crl) < services.crl_number(current):
+            coverage = scope(crl)
+            if coverage is None:
+                failures.append(f"{source}: a delta or partial CRL (refused: a complete one "
+                                "is needed)")
+                continue
+            target = folder / file_name(issuer, coverage)
+            kept = services.load_crl(target.read_bytes()) if target.exists() else None
+            if kept is not None and services.crl_number(crl) < services.crl_number(kept):
                 failures.append(f"{source}: older than the CRL already kept (refused)")
                 continue
-            target = folder / file_name(issuer)
             write_atomically(target, crl.public_bytes(serialization.Encoding.DER))
             if options["verbosity"]:
                 self.stdout.write(f"{source} → {target}")
         now = datetime.now(UTC)
         crls = services.revocation_lists()
         for anchor in anchors:
-            _crl, fresh = services.crl_for(anchor, crls, now)
+            # A root's list must cover the intermediates it signs; any other's, the cards.
+            _crl, fresh = services.crl_for(anchor, crls, now,
+                                           subject_is_ca=services.is_root(anchor))
             if not fresh:
                 failures.append(f"no current CRL for {anchor.subject.rfc4514_string()}")
         if failures:
