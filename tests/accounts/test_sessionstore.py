@@ -279,20 +279,19 @@ def test_the_async_methods_honour_the_marker_too(cache):
 
 
 def test_a_live_session_saved_while_it_is_ended_elsewhere_stays_ended(cache, monkeypatch):
-    from django.contrib.sessions.backends import db as db_store
     from django.contrib.sessions.backends.base import UpdateError
 
     key = cached_session()
     live = cached_db.SessionStore(session_key=key)
     assert live["_auth_user_id"] == "1"  # read at the start of its request
-    update_row = db_store.SessionStore.save
+    update_row = Session.save
 
-    def row_updated_then_session_ended(store, must_create=False):
-        update_row(store, must_create)
+    def row_updated_then_session_ended(row, *args, **kwargs):
+        update_row(row, *args, **kwargs)
         # Right after this UPDATE, another request ends the session (a password reset).
         cached_db.SessionStore(session_key=key).delete()
 
-    monkeypatch.setattr(db_store.SessionStore, "save", row_updated_then_session_ended)
+    monkeypatch.setattr(Session, "save", row_updated_then_session_ended)
     live["ets_last_seen"] = 1  # its last-seen time, saved as the response goes out
     live.save()
     monkeypatch.undo()
@@ -320,3 +319,54 @@ def test_an_update_reaches_the_cache_and_the_row(cache):
     assert cache.get(cached_db.SessionStore.cache_key_prefix + key)["ets_last_seen"] == 1
     cache.delete(cached_db.SessionStore.cache_key_prefix + key)
     assert cached_db.SessionStore(session_key=key).load()["ets_last_seen"] == 1
+
+
+def test_a_value_the_row_cannot_hold_never_reaches_the_cache(cache):
+    import datetime
+
+    key = cached_session()
+    live = cached_db.SessionStore(session_key=key)
+    assert live["_auth_user_id"] == "1"
+    live["when"] = datetime.date(2026, 1, 1)  # not JSON: the row would refuse it
+
+    with pytest.raises(TypeError):
+        live.save()
+
+    assert "when" not in cache.get(cached_db.SessionStore.cache_key_prefix + key)
+
+
+def test_a_passing_database_error_does_not_end_a_live_session(cache, monkeypatch):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.db import OperationalError
+    from django.db.models import Model
+
+    key = cached_session()
+    live = cached_db.SessionStore(session_key=key)
+    assert live["_auth_user_id"] == "1"
+    save_row = Model.save
+
+    def connection_lost(self, *args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(Model, "save", connection_lost)
+    live["ets_last_seen"] = 1
+    with pytest.raises(UpdateError):
+        live.save()
+    monkeypatch.setattr(Model, "save", save_row)
+
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key) is None  # read again
+    assert cached_db.SessionStore(session_key=key).load() == {"_auth_user_id": "1"}
+
+
+def test_the_async_save_keeps_the_same_order(cache, monkeypatch):
+    from asgiref.sync import async_to_sync
+    from django.contrib.sessions.backends import db as db_store
+
+    key = cached_session()
+    live = cached_db.SessionStore(session_key=key)
+    assert live["_auth_user_id"] == "1"
+    live["ets_last_seen"] = 1
+    async_to_sync(live.asave)()
+
+    assert cache.get(cached_db.SessionStore.cache_key_prefix + key)["ets_last_seen"] == 1
+    assert db_store.SessionStore(session_key=key).load()["ets_last_seen"] == 1

@@ -10,9 +10,10 @@ live on there until its expiry, up to ETS_REMEMBER_ME_DAYS.
 
 import logging
 
-from django.contrib.sessions.backends import cached_db, db
+from asgiref.sync import sync_to_async
+from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.base import UpdateError
-from django.db import connections, router, transaction
+from django.db import DatabaseError, connections, router, transaction
 
 from . import WrittenOnceMixin
 
@@ -100,15 +101,32 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
         # the live data. This way, a row deleted meanwhile makes the UPDATE fail, and the
         # marker is set again before the failure goes up (Django answers it as an
         # interrupted session).
+        key = self.session_key
+        row = self.create_model_instance(self._get_session())  # a value no row can hold fails here
+        using = router.db_for_write(self.model, instance=row)
         try:
             self._cache.set(self.cache_key, self._session, self.get_expiry_age())
         except Exception:
             log.exception("Error saving to cache (%s)", self._cache)
         try:
-            db.SessionStore.save(self, must_create=False)
-        except UpdateError:
-            self._end(self.session_key)
+            with transaction.atomic(using=using):
+                row.save(force_update=True, using=using)
+        except DatabaseError:
+            # Ended only if the row is really gone; any other failure (a lost connection, a
+            # lock timeout) leaves the session alive, read again from its row next time.
+            try:
+                gone = not self.model.objects.using(using).filter(session_key=key).exists()
+            except DatabaseError:
+                gone = False
+            (self._end if gone else self._forget)(key)
+            raise UpdateError from None  # as Django's store: an interrupted session
+        except BaseException:
+            self._forget(key)
             raise
+
+    async def asave(self, must_create=False):
+        # The same order as save(), whose statements run in a transaction (not async yet).
+        return await sync_to_async(self.save)(must_create)
 
     def _saved(self):
         # As Django's cached_db does after writing the row: a cache failure is only logged.
@@ -138,6 +156,12 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
             await self._cache.aset(self.cache_key_prefix + key, ENDED, ENDED_SECONDS)
         except Exception:
             log.exception("Error marking an ended session in the cache (%s)", self._cache)
+
+    def _forget(self, key):
+        try:
+            self._cache.delete(self.cache_key_prefix + key)
+        except Exception:
+            log.exception("Error deleting from cache (%s)", self._cache)
 
     def _end(self, key):
         try:
