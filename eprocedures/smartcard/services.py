@@ -11,11 +11,12 @@ import enum
 import logging
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from cryptography.x509.verification import (
@@ -155,7 +156,15 @@ def _stamp(paths: list[Path]) -> tuple:
 
 
 def is_root(certificate: x509.Certificate) -> bool:
-    return certificate.issuer == certificate.subject
+    """Self-signed: its own name as issuer and its own key behind the signature (a
+    re-keyed CA's link certificate has the name but another key's signature)."""
+    if certificate.issuer != certificate.subject:
+        return False
+    try:
+        certificate.verify_directly_issued_by(certificate)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
 def trust_anchors() -> list[x509.Certificate]:
@@ -222,6 +231,10 @@ def crl_number(crl: x509.CertificateRevocationList) -> int:
         return -1
 
 
+# A CRL issued a little ahead of this server's clock is current all the same.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
 def covers(crl: x509.CertificateRevocationList, subject_is_ca: bool) -> bool:
     """Whether this CRL lists every revoked certificate of the subject's kind.
 
@@ -257,7 +270,7 @@ def crl_for(issuer: x509.Certificate, crls, when: datetime, subject_is_ca: bool 
     CA), and whether it is still current. A CRL dated in the future is not yet one."""
     candidates = [
         crl for crl in crls
-        if crl.issuer == issuer.subject and crl.last_update_utc <= when
+        if crl.issuer == issuer.subject and crl.last_update_utc <= when + CLOCK_SKEW
         and covers(crl, subject_is_ca) and crl.is_signature_valid(issuer.public_key())
     ]
     if not candidates:

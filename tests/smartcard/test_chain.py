@@ -186,3 +186,56 @@ def test_a_bundle_without_a_root_is_an_error_at_start(pki_tree):
     (tmp_path / "ca.pem").write_bytes(pki.pem(sub.certificate))
     [error] = check_ca_bundle(None)
     assert error.id == "smartcard.E002"
+
+
+def test_a_certificate_with_a_roots_name_but_another_keys_signature_is_no_root(pki_tree):
+    root, sub, write, tmp_path = pki_tree
+    new_key = pki.new_key()
+    # A re-keyed root's link certificate: the root's name, the new key, signed by the old.
+    link = (
+        x509.CertificateBuilder().subject_name(root.certificate.subject)
+        .issuer_name(root.certificate.subject).public_key(new_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=300))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(pki._key_usage(cert_sign=True), critical=True)
+        .sign(root.key, hashes.SHA256()))
+    assert services.is_root(root.certificate)
+    assert not services.is_root(link)
+
+
+def test_the_deploy_check_reads_a_roots_ca_only_list(pki_tree):
+    from eprocedures.smartcard.checks import check_crls
+
+    root, sub, write, _ = pki_tree
+    write("root-ca", crl(root, extensions=[(x509.IssuingDistributionPoint(
+        None, None, False, True, None, False, False), True)]))
+    write("sub", crl(sub))
+    assert check_crls(None) == []
+
+
+def test_a_crl_a_few_minutes_ahead_of_this_clock_is_current(pki_tree):
+    root, sub, write, _ = pki_tree
+    card, _ = sub.issue_card("Paul Durand")
+    write("root", crl(root))
+    write("sub", crl(sub, [card], last_update=NOW + timedelta(minutes=2)))
+    assert services.verify(card).status is CertStatus.REVOKED
+
+
+def test_the_refresh_keeps_the_current_crl_rather_than_one_not_valid_yet(pki_tree, monkeypatch):
+    from django.core.management import CommandError, call_command
+
+    from eprocedures.smartcard.management.commands import smartcard_refresh_crls as command
+
+    root, sub, write, tmp_path = pki_tree
+    write("root", crl(root))
+    current = crl(sub, number=5)
+    (tmp_path / "crl" / command.file_name(sub.certificate)).write_bytes(pki.pem(current))
+    ahead = crl(sub, last_update=NOW + timedelta(hours=3), number=6)
+    monkeypatch.setattr(command, "fetch", lambda url, timeout: pki.pem(ahead))
+
+    with pytest.raises(CommandError, match="not valid yet"):
+        call_command("smartcard_refresh_crls", url=["http://crl.test/sub.crl"], verbosity=0)
+
+    card, _ = sub.issue_card("Paul Durand")
+    assert services.verify(card).status is CertStatus.OK  # the current CRL still serves

@@ -75,6 +75,10 @@ class Command(BaseCommand):
                 failures.append(f"{source}: a delta or partial CRL (refused: a complete one "
                                 "is needed)")
                 continue
+            if crl.last_update_utc > datetime.now(UTC) + services.CLOCK_SKEW:
+                failures.append(f"{source}: not valid yet (its thisUpdate is ahead of this "
+                                "server's clock; the CRL kept stays)")
+                continue
             target = folder / file_name(issuer, coverage)
             kept = services.load_crl(target.read_bytes()) if target.exists() else None
             if kept is not None and services.crl_number(crl) < services.crl_number(kept):
