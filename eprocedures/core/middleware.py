@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -24,3 +26,42 @@ class LanguageCookieMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class ContentSecurityPolicyMiddleware:
+    """A Content-Security-Policy on every response (ASVS 14.4.3).
+
+    Scripts, styles and everything else come from the portal itself: no inline script or
+    style attribute is served (the e-mails' inline styles are never shown as pages). Forms
+    may post to the portal and to the card front, its other host; nothing may frame it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy(
+                settings.ETS_SITE_URL, settings.ETS_SMARTCARD_URL)
+        return response
+
+
+_policies: dict[tuple, str] = {}
+
+
+def policy(site_url: str, card_url: str) -> str:
+    key = (site_url, card_url)
+    if key not in _policies:
+        origins = sorted({_origin(site_url), _origin(card_url)} - {""})
+        _policies[key] = "; ".join([
+            "default-src 'self'", "script-src 'self'", "style-src 'self'",
+            "img-src 'self' data:", "object-src 'none'", "base-uri 'none'",
+            "frame-ancestors 'none'", " ".join(["form-action 'self'", *origins]),
+        ])
+    return _policies[key]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
