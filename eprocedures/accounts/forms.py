@@ -14,6 +14,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 from stdnum.fr import siren as stdnum_siren
 
+from eprocedures.addressbook.validators import reject_control_characters
 from eprocedures.lib.formfields import PhoneField, YesNoField
 
 from .models import Civility, User
@@ -83,6 +84,19 @@ class IdentifiersForm(ETSForm):
         return normalize_email(self.cleaned_data["email"])
 
 
+def _one_line(value: str) -> None:
+    if "\x00" not in value:  # a NUL has Django's own message already
+        reject_control_characters(value)
+
+
+def one_line_text(form) -> None:
+    """Every text field of the form is one line of printable text (names reach e-mails)."""
+    for field in form.fields.values():
+        if (isinstance(field, forms.CharField) and not isinstance(field, forms.EmailField)
+                and _one_line not in field.validators):
+            field.validators.append(_one_line)
+
+
 class ContactDetailsForm(ETSModelForm):
     """Registration step 2 "Mes informations", and "Modifier" on "Mes coordonnées"."""
 
@@ -129,6 +143,7 @@ class ContactDetailsForm(ETSModelForm):
         # the list would keep the language of the first request the process served).
         self.fields["country"].choices = list(countries)
         self.fields["country"].initial = "FR"
+        one_line_text(self)
 
     def clean_street_number(self):
         value = self.cleaned_data["street_number"].strip()
@@ -163,6 +178,7 @@ class LegalPersonForm(ETSModelForm):
 
     def __init__(self, *args, country="FR", **kwargs):
         super().__init__(*args, **kwargs)
+        one_line_text(self)
         self.country = country
         self.fields["legal_name"].required = True
         self.fields["legal_form"].required = True

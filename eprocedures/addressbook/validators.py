@@ -11,13 +11,22 @@ MESSAGES = {
 }
 
 
+# Characters that break a line or turn the direction of the text: in a name shown in an
+# e-mail they would let someone lay out a paragraph, or disguise a link, of their own.
+LINE_AND_DIRECTION = {"Zl", "Zp"}
+DIRECTION_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def reject_control_characters(value: str) -> None:
     """Names and addresses are one line of printable text.
 
     This also keeps the CSV export free of the tab and carriage-return cells that
     spreadsheets treat as formulas, and lets the import refuse such bytes as binary.
+    The joiners some scripts need inside words (U+200C, U+200D) stay allowed.
     """
-    if not value or value.isprintable():  # printable text has no control character
+    if not value or value.isprintable():  # printable text has none of these
         return
-    if any(unicodedata.category(c) == "Cc" for c in value):
-        raise ValidationError(MESSAGES["control_characters"], code="control_characters")
+    for c in value:
+        if (unicodedata.category(c) == "Cc" or unicodedata.category(c) in LINE_AND_DIRECTION
+                or c in DIRECTION_CONTROLS):
+            raise ValidationError(MESSAGES["control_characters"], code="control_characters")

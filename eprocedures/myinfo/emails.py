@@ -41,7 +41,9 @@ def send_email_change_link(user: User, new_email: str, link: str):
     """To the new address: the link that makes the change."""
     return send_templated(
         "myinfo/email/email_change_link", new_email,
-        _context(user, new_email=new_email, link=link, hours=settings.ETS_EMAIL_CHANGE_HOURS),
+        # Not by name: this address is not confirmed yet (anyone could have typed it).
+        _context(user, new_email=new_email, link=link, hours=settings.ETS_EMAIL_CHANGE_HOURS,
+                 greet_by_name=False),
         language=user.language,
     )
 

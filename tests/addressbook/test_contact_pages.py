@@ -265,7 +265,10 @@ def test_the_myinfo_block_offers_voir_importer_exporter(signed_in):
 
 @pytest.mark.parametrize(("value", "refused"), [
     ("Rue des Lilas", False), ("Bâtiment\u00a0B", False), ("Zoë\u200bCie", False),
-    ("a\u2028b", False), ("a\tb", True), ("a\x7fb", True), ("a\x85b", True), ("a\x00b", True),
+    ("می\u200cخواهم", False),  # the non-joiner some scripts need inside a word
+    ("a\u2028b", True), ("a\u2029b", True),  # line and paragraph separators
+    ("Durand\u202egro.lpmaxe", True), ("a\u2066b", True),  # text direction turned
+    ("a\tb", True), ("a\x7fb", True), ("a\x85b", True), ("a\x00b", True),
 ])
 def test_only_control_characters_are_refused(value, refused):
     try:

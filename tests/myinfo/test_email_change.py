@@ -263,3 +263,10 @@ def test_an_account_without_secret_questions_is_sent_to_set_them(client, db):
 
     assert ("Vos questions secrètes ne sont pas renseignées : choisissez-les d'abord avec "
             "« Modifier mes questions secrètes ».") in page(response)
+
+
+def test_the_link_to_an_unconfirmed_address_does_not_greet_by_name(signed_in, user):
+    ask_for(signed_in)
+    [link_mail] = mails_to(NEW)
+    assert link_mail.body_text.lstrip().startswith("Bonjour,")
+    assert user.last_name not in link_mail.body_text.split("\n")[0]

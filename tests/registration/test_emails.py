@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 
 from eprocedures.registration import emails
 
@@ -23,7 +24,7 @@ def link_in(text):
 @pytest.mark.parametrize(("language", "expected"), [
     ("fr", {
         "subject": "Activez votre compte de l'espace e-procédures de l'INPI",
-        "greeting": "Bonjour M. Durand,",
+        "greeting": "Bonjour,",
         "intro": "Votre inscription à l'espace e-procédures de l'INPI est enregistrée. Pour activer "
                  "votre compte, ouvrez le lien ci-dessous et choisissez votre mot de passe :",
         "validity": "Ce lien est valable 15 jours, jusqu'au",
@@ -34,7 +35,7 @@ def link_in(text):
     }),
     ("en", {
         "subject": "Activate your INPI e-procedures account",
-        "greeting": "Hello Mr Durand,",
+        "greeting": "Hello,",
         "intro": "Your registration to the INPI e-procedures website has been recorded. To "
                  "activate your account, open the link below and choose your password:",
         "validity": "This link is valid for 15 days, until",
@@ -90,8 +91,16 @@ def test_already_active_notice_in_both_bodies(language, expected):
 
 
 def test_user_fields_are_escaped_in_the_html_body():
-    user = make_account(last_name="<b>Durand</b>")
-    email = emails.send_activation(user)
+    user = make_account(last_name="<b>Durand</b>", is_active=True, activated_at=timezone.now())
+    email = emails.send_already_active(user)
     assert "<b>Durand</b>" not in email.body_html
     assert "&lt;b&gt;Durand&lt;/b&gt;" in email.body_html
     assert "Bonjour M. <b>Durand</b>," in email.body_text  # plain text is not HTML-escaped
+
+
+def test_the_activation_email_does_not_repeat_the_name_typed_at_registration():
+    # Whoever registers an address chooses the name: the mailbox's owner has not confirmed it.
+    user = make_account(last_name="Durand, votre dossier est suspendu : https://evil.example")
+    email = emails.send_activation(user)
+    assert "evil.example" not in email.body_text + email.body_html
+    assert email.body_text.lstrip().startswith("Bonjour,")

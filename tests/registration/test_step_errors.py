@@ -287,3 +287,14 @@ def test_terms_sent_with_a_step_no_longer_valid_reopen_it_with_its_errors(wizard
     assert response["Location"] == step_url("personne-morale")
     form = client.get(response["Location"]).context["forms"]["form"]
     assert form.errors["legal_name"] == [REQUIRED]
+
+
+@pytest.mark.parametrize("name", ["Durand,\r\n\r\nVotre dossier est suspendu", "Durand\u2028X",
+                                  "Durand\u202eXYZ"])
+def test_names_are_one_line_of_text(wizard, name):
+    wizard.fill(until="informations")
+    response = wizard.post("informations", {**INFORMATION, "last_name": name})
+
+    assert errors_of(response, "last_name") == [
+        "Ce champ contient des caractères non autorisés (caractères de contrôle, tabulations "
+        "ou retours à la ligne)."]
