@@ -8,12 +8,14 @@ local mailbox, keeping its files in ./data.
 from pathlib import Path
 
 from eprocedures.lib.env import (
+    env_addresses,
     env_bool,
     env_cache,
     env_database,
     env_email,
     env_int,
     env_list,
+    env_log_level,
     env_str,
     secret_key,
 )
@@ -143,7 +145,7 @@ ETS_MAX_FAILED_LOGINS = env_int("ETS_MAX_FAILED_LOGINS", 5, minimum=1)
 ETS_REMEMBER_ME_DAYS = env_int("ETS_REMEMBER_ME_DAYS", 30, minimum=1)
 ETS_IDLE_MINUTES = env_int("ETS_IDLE_MINUTES", 30, minimum=1)
 ETS_SMARTCARD_CA_FILE = env_str("ETS_SMARTCARD_CA_FILE", str(DATA_DIR / "smartcard" / "ca.pem"))
-ETS_TRUSTED_PROXIES = env_list("ETS_TRUSTED_PROXIES", ["127.0.0.1"])
+ETS_TRUSTED_PROXIES = env_addresses("ETS_TRUSTED_PROXIES", ["127.0.0.1"])
 # Registrations per client address and hour (each final submission sends an e-mail).
 ETS_REGISTRATIONS_PER_HOUR = env_int("ETS_REGISTRATIONS_PER_HOUR", 20, minimum=1)
 
@@ -207,7 +209,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_log_level("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.utils.http import is_same_domain
 
 
 @register(Tags.security, deploy=True)
@@ -35,9 +36,7 @@ def check_site_url(app_configs, **kwargs):
     if not host:
         return [Error("ETS_SITE_URL must be an absolute URL.", id="eprocedures.E001")]
     allowed = settings.ALLOWED_HOSTS
-    if "*" not in allowed and not any(
-        host == h or (h.startswith(".") and host.endswith(h)) for h in allowed
-    ):
+    if not any(is_same_domain(host, h) for h in allowed):  # Django's own rule ("*", ".x")
         return [Error(
             f"The host of ETS_SITE_URL ({host}) is not in ALLOWED_HOSTS.",
             hint="Add it to ALLOWED_HOSTS, or fix ETS_SITE_URL.",

@@ -5,15 +5,19 @@ ImproperlyConfigured with the variable's name when its value cannot be used,
 so that a typo in production stops the start instead of weakening a setting.
 """
 
+import contextlib
+import ipaddress
+import logging
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str) -> str:
@@ -22,7 +26,7 @@ def env_str(name: str, default: str) -> str:
 
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":  # blank: unset, as for numbers (never a quiet "off")
         return default
     value = raw.strip().lower()
     if value in _TRUE:
@@ -43,6 +47,27 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
     return value
+
+
+def env_log_level(name: str, default: str) -> str:
+    raw = (os.environ.get(name) or default).strip().upper()
+    if raw not in logging.getLevelNamesMapping() or raw == "NOTSET":
+        raise ImproperlyConfigured(
+            f"{name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {raw!r}")
+    return raw
+
+
+def env_addresses(name: str, default: list[str]) -> list[str]:
+    """A comma list of IP addresses (not networks: they are compared one by one)."""
+    values = env_list(name, default)
+    for value in values:
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} lists IP addresses, one by one (no network, no name), not {value!r}"
+            ) from None
+    return values
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -129,9 +154,15 @@ def secret_key(data_dir: Path) -> str:
     if path.exists():
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(50)
-    # Created with owner-only rights before the secret is written.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(value)
-    return value
+    # Written whole into a file of its own (owner-only rights), then linked into place: of
+    # processes starting together, one wins and every other reads the winner's key, never
+    # a half-written one.
+    fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=".secret_key-")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):
+            os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+    return path.read_text().strip()

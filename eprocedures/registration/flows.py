@@ -126,10 +126,14 @@ def _register_again(request, user: User, data: RegistrationData) -> None:
 
 
 def _restart_activation(user: User) -> None:
-    """A fresh link: a new nonce kills every link sent before, and the purge delay restarts."""
+    """A fresh link: a new nonce kills every link sent before, and the purge delay restarts.
+
+    An UPDATE only: an account the purge deleted meanwhile fails here instead of coming
+    back as a new row without its questions and phones.
+    """
     user.activation_nonce = new_nonce()
     user.date_joined = timezone.now()
-    user.save()
+    user.save(force_update=True)
 
 
 def send_fresh_activation(user: User) -> None:

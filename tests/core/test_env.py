@@ -68,3 +68,62 @@ def test_site_url_host_must_be_allowed(settings):
 
     settings.ALLOWED_HOSTS = ["procedures.example.org"]
     assert check_site_url(None) == []
+
+
+def test_log_level_takes_any_case_and_names_the_variable(monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert env.env_log_level("LOG_LEVEL", "INFO") == "DEBUG"
+    monkeypatch.setenv("LOG_LEVEL", "verbose")
+    with pytest.raises(ImproperlyConfigured, match="LOG_LEVEL must be DEBUG, INFO"):
+        env.env_log_level("LOG_LEVEL", "INFO")
+
+
+def test_a_blank_boolean_is_its_default_never_a_quiet_off(monkeypatch):
+    monkeypatch.setenv("ETS_SMARTCARD_CRL_REQUIRED", "  ")
+    assert env.env_bool("ETS_SMARTCARD_CRL_REQUIRED", True) is True
+    monkeypatch.setenv("ETS_SMARTCARD_CRL_REQUIRED", "false")
+    assert env.env_bool("ETS_SMARTCARD_CRL_REQUIRED", True) is False
+
+
+def test_trusted_proxies_are_addresses_one_by_one(monkeypatch):
+    monkeypatch.setenv("ETS_TRUSTED_PROXIES", "127.0.0.1, ::1")
+    assert env.env_addresses("ETS_TRUSTED_PROXIES", []) == ["127.0.0.1", "::1"]
+    monkeypatch.setenv("ETS_TRUSTED_PROXIES", "")
+    assert env.env_addresses("ETS_TRUSTED_PROXIES", ["127.0.0.1"]) == []  # none believed
+    monkeypatch.setenv("ETS_TRUSTED_PROXIES", "10.0.0.0/8")
+    with pytest.raises(ImproperlyConfigured, match="ETS_TRUSTED_PROXIES lists IP addresses"):
+        env.env_addresses("ETS_TRUSTED_PROXIES", [])
+
+
+def _read_key(folder, results):
+    results.put(env.secret_key(__import__("pathlib").Path(folder)))
+
+
+def test_processes_starting_together_share_one_generated_key(monkeypatch, tmp_path):
+    import multiprocessing
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    processes = [ctx.Process(target=_read_key, args=(str(tmp_path / "data"), results))
+                 for _ in range(8)]
+    for p in processes:
+        p.start()
+    keys = [results.get(timeout=30) for _ in processes]
+    for p in processes:
+        p.join(timeout=30)
+
+    assert len(set(keys)) == 1 and len(keys[0]) > 40
+    assert (tmp_path / "data" / "secret_key").read_text() == keys[0]
+    assert oct((tmp_path / "data" / "secret_key").stat().st_mode & 0o777) == "0o600"
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["secret_key"]
+
+
+def test_a_leading_dot_in_allowed_hosts_covers_the_site(settings):
+    from eprocedures.core.checks import check_site_url
+
+    settings.ETS_SITE_URL = "https://example.org"
+    settings.ALLOWED_HOSTS = [".example.org"]
+    assert check_site_url(None) == []
+    settings.ALLOWED_HOSTS = ["other.example"]
+    assert [e.id for e in check_site_url(None)] == ["eprocedures.E002"]

@@ -177,9 +177,8 @@ def test_subject_and_text_are_not_html_escaped_but_html_is(settings):
     from eprocedures.registration import emails
     from tests.factories import person
 
-    user = person("k.o'brien@example.fr", first_name="Kate", last_name="O'Brien",
-                  is_active=False, activated_at=None)
-    email = emails.send_activation(user)
+    user = person("k.o'brien@example.fr", first_name="Kate", last_name="O'Brien")
+    email = emails.send_already_active(user)
 
     assert "Office d'État & Cie <OEC>" in email.subject
     assert "O'Brien" in email.body_text and "Office d'État & Cie <OEC>" in email.body_text

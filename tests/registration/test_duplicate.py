@@ -94,3 +94,19 @@ def test_registering_an_address_again_and_again_does_not_flood_its_mailbox(clien
         # Past the limit nothing changes: the last link sent still works, details kept.
         assert len(set(nonces)) == 3 and nonces[2:] == [nonces[2]] * 4
         assert User.objects.get().city == "Ville 2"
+
+
+def test_a_fresh_link_for_an_account_purged_meanwhile_does_not_bring_it_back():
+    from django.db import DatabaseError, transaction
+
+    from eprocedures.registration.flows import send_fresh_activation
+
+    user = make_account()
+    stale = User.objects.get(pk=user.pk)  # read by a reset request, say...
+    User.objects.filter(pk=user.pk).delete()  # ...while the purge deletes it
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        send_fresh_activation(stale)
+
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert not OutgoingEmail.objects.exists()

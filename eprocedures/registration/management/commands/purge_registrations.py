@@ -7,7 +7,7 @@ from eprocedures.registration.flows import purge_unactivated
 class Command(BaseCommand):
     help = (
         "Delete the registrations not activated within ETS_ACTIVATION_DAYS days of their last "
-        "activation link. Run it daily from cron (see docs/operations-registration.md)."
+        "activation link. Run it daily from cron (see docs/operations.md)."
     )
 
     def add_arguments(self, parser):
