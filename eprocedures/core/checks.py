@@ -1,5 +1,6 @@
 """Configuration mistakes caught at start (manage.py check --deploy and every command)."""
 
+import os
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -26,6 +27,13 @@ def check_production(app_configs, **kwargs):
         problems.append(Warning(
             "ETS_SITE_URL is not https: links in e-mails and cookies are not protected.",
             id="eprocedures.W003",
+        ))
+    if settings.CACHE_IS_SHARED and not os.environ.get("SECRET_KEY"):
+        problems.append(Warning(
+            "SECRET_KEY is generated in this instance's data folder while the cache is shared: "
+            "instances with different keys refuse each other's sessions and links.",
+            hint="Set the same SECRET_KEY on every instance.",
+            id="eprocedures.W004",
         ))
     return problems
 

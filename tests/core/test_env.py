@@ -127,3 +127,22 @@ def test_a_leading_dot_in_allowed_hosts_covers_the_site(settings):
     assert check_site_url(None) == []
     settings.ALLOWED_HOSTS = ["other.example"]
     assert [e.id for e in check_site_url(None)] == ["eprocedures.E002"]
+
+
+def test_the_deploy_check_names_each_unsafe_production_setting(settings, monkeypatch):
+    from eprocedures.core.checks import check_production
+
+    settings.ETS_LOCAL_MAILBOX = True
+    settings.CACHE_IS_SHARED = False
+    settings.ETS_SITE_URL = "http://procedures.example.org"
+    assert [w.id for w in check_production(None)] == [
+        "eprocedures.W001", "eprocedures.W002", "eprocedures.W003"]
+
+    settings.ETS_LOCAL_MAILBOX = False
+    settings.CACHE_IS_SHARED = True
+    settings.ETS_SITE_URL = "https://procedures.example.org"
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    # Several instances (a shared cache) with a key each: sessions and links break.
+    assert [w.id for w in check_production(None)] == ["eprocedures.W004"]
+    monkeypatch.setenv("SECRET_KEY", "x" * 60)
+    assert check_production(None) == []
