@@ -1,12 +1,11 @@
 """lib.throttle: exact counts per window, one cache operation per attempt within a window."""
 
-import threading
-
 import pytest
 from django.core.cache import cache
 
 from eprocedures.lib import throttle
 from eprocedures.lib.throttle import Throttle
+from tests.concurrency import in_parallel
 
 
 @pytest.fixture(autouse=True)
@@ -67,18 +66,12 @@ def test_a_counter_that_vanishes_between_operations_restarts_at_one(clock, monke
 
 def test_parallel_hits_are_all_counted(clock):
     limiter = Throttle("test", limit=1000, window=60)
-    barrier = threading.Barrier(20)
 
-    def attempt():
-        barrier.wait()
+    def attempt(_):
         for _ in range(10):
             limiter.hit("198.51.100.7")
 
-    threads = [threading.Thread(target=attempt) for _ in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    in_parallel(attempt, range(20))
 
     assert limiter.count("198.51.100.7") == 200
 

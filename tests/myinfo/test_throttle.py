@@ -3,6 +3,7 @@ import time
 from django.test import Client
 
 from eprocedures.audit.models import AuditEvent
+from tests.concurrency import in_parallel
 
 from .conftest import ANSWERS, PASSWORD, form_errors, mails_to, make_user, sign_in
 
@@ -98,8 +99,7 @@ def test_parallel_attempts_are_checked_no_more_than_the_limit(monkeypatch, setti
     monkeypatch.setattr(flows, "record", lambda *args, **kwargs: None)
     monkeypatch.setattr(flows.emails, "send_verification_locked", lambda user: None)
     attempts = 16
-    barrier = threading.Barrier(attempts)
-    checked, verdicts, lock = [], [], threading.Lock()
+    checked, lock = [], threading.Lock()
 
     def slow_wrong_answer():
         with lock:
@@ -107,18 +107,11 @@ def test_parallel_attempts_are_checked_no_more_than_the_limit(monkeypatch, setti
         time.sleep(0.05)  # every attempt is in flight while the others start
         return False
 
-    def attempt(n):
-        request = RequestFactory().post("/", REMOTE_ADDR=f"198.51.100.{n}")
-        barrier.wait(timeout=30)
-        verdict = flows.verify(request, user, "secret_answers", slow_wrong_answer)
-        with lock:
-            verdicts.append(verdict)
-
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    requests = [RequestFactory().post("/", REMOTE_ADDR=f"198.51.100.{n}")
+                for n in range(attempts)]
+    verdicts = in_parallel(
+        lambda request: flows.verify(request, user, "secret_answers", slow_wrong_answer),
+        requests)
 
     assert len(checked) == 5
     assert len(verdicts) == attempts

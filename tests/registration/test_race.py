@@ -1,13 +1,12 @@
 """Two registrations of one address at the same moment end with one account (PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
 
 from eprocedures.accounts.models import User
 from eprocedures.outbox.models import OutgoingEmail
+from tests.concurrency import in_parallel
 
 from .conftest import Wizard
 
@@ -21,25 +20,9 @@ def test_concurrent_registrations_of_one_address_make_one_account():
     for n, wizard in enumerate(wizards):
         wizard.fill(information={"city": f"VILLE{n}"})
 
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    results = in_parallel(
+        lambda wizard: wizard.post("conditions", {"accept_terms": "oui"}).status_code, wizards)
 
-    def submit(wizard):
-        try:
-            barrier.wait()
-            results.append(wizard.post("conditions", {"accept_terms": "oui"}).status_code)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=submit, args=(w,)) for w in wizards]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert errors == []
     assert results == [302, 302]
     assert User.objects.filter(email="paul.durand@example.fr").count() == 1
     # Each submission sent an activation link (the second one replacing the first),

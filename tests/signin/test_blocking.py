@@ -1,4 +1,3 @@
-import threading
 from unittest import mock
 
 import pytest
@@ -9,6 +8,7 @@ from django.test import RequestFactory
 from eprocedures.audit.models import AuditEvent
 from eprocedures.outbox.models import OutgoingEmail
 from eprocedures.signin import flows
+from tests.concurrency import in_parallel
 
 from .conftest import PASSWORD, make_user
 
@@ -117,26 +117,12 @@ def test_fifty_parallel_wrong_attempts_block_exactly_at_the_limit(settings):
     settings.ETS_SIGNIN_FAILURES_PER_IP = 1000
     user = make_user()
     factory = RequestFactory()
-    barrier = threading.Barrier(50)
-    outcomes, errors = [], []
+    requests = [factory.post("/connexion/", REMOTE_ADDR=f"198.51.100.{n % 250}")
+                for n in range(50)]
 
-    def attempt(n):
-        try:
-            request = factory.post("/connexion/", REMOTE_ADDR=f"198.51.100.{n % 250}")
-            barrier.wait(timeout=30)
-            outcomes.append(flows.sign_in(request, user.email, WRONG).outcome)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    outcomes = in_parallel(lambda request: flows.sign_in(request, user.email, WRONG).outcome,
+                           requests)
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(50)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-
-    assert errors == []
     user.refresh_from_db()
     assert user.failed_login_count == 5
     assert user.is_blocked

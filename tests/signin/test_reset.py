@@ -10,6 +10,7 @@ from eprocedures.accounts.models import UserSession
 from eprocedures.accounts.tokens import make_reset_token
 from eprocedures.audit.models import AuditEvent
 from eprocedures.outbox.models import OutgoingEmail
+from tests.concurrency import in_parallel
 
 from .conftest import NEW_PASSWORD, PASSWORD, make_user
 
@@ -217,8 +218,6 @@ def test_a_link_posted_twice_sets_one_password(client, user, rf):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_link_posted_in_parallel_sets_one_password():
-    import threading
-
     from django.db import connection
     from django.test import Client
 
@@ -226,27 +225,13 @@ def test_a_link_posted_in_parallel_sets_one_password():
         pytest.skip("row locks under real concurrency need PostgreSQL")
     owner = make_user()
     token = make_reset_token(owner)
-    barrier = threading.Barrier(8)
-    statuses, errors = [], []
 
     def post(n):
-        try:
-            client = Client()
-            barrier.wait(timeout=30)
-            statuses.append(client.post(f"/mot-de-passe-oublie/{token}/", {
-                "password1": f"Orage:7{n}Violet", "password2": f"Orage:7{n}Violet"}).status_code)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return Client().post(f"/mot-de-passe-oublie/{token}/", {
+            "password1": f"Orage:7{n}Violet", "password2": f"Orage:7{n}Violet"}).status_code
 
-    threads = [threading.Thread(target=post, args=(n,)) for n in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    statuses = in_parallel(post, range(8))
 
-    assert errors == []
     assert statuses.count(302) == 1 and statuses.count(200) == 7
     assert AuditEvent.objects.filter(event="password_reset.completed").count() == 1
 
@@ -254,7 +239,6 @@ def test_a_link_posted_in_parallel_sets_one_password():
 @pytest.mark.django_db(transaction=True)
 def test_reset_limits_hold_under_parallel_requests_through_redis(settings):
     import os
-    import threading
 
     from django.core.cache import caches
     from django.db import connection
@@ -271,28 +255,13 @@ def test_reset_limits_hold_under_parallel_requests_through_redis(settings):
     settings.ETS_RESET_EMAILS_PER_ACCOUNT_HOUR = 3
     caches["default"].clear()
     owner = make_user()
-    barrier = threading.Barrier(30)
-    outcomes, errors = [], []
-
-    def ask():
-        try:
-            request = RequestFactory().post("/mot-de-passe-oublie/", REMOTE_ADDR="203.0.113.7")
-            barrier.wait(timeout=30)
-            outcomes.append(flows.request_reset(request, owner.email).outcome)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=ask) for _ in range(30)]
+    requests = [RequestFactory().post("/mot-de-passe-oublie/", REMOTE_ADDR="203.0.113.7")
+                for _ in range(30)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=120)
+        outcomes = in_parallel(lambda request: flows.request_reset(request, owner.email).outcome,
+                               requests)
     finally:
         caches["default"].clear()
 
-    assert errors == []
     assert outcomes.count(flows.Outcome.THROTTLED) == 10
     assert OutgoingEmail.objects.filter(kind="reset", to=owner.email).count() == 3

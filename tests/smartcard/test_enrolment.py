@@ -14,6 +14,7 @@ from eprocedures.outbox.models import OutgoingEmail
 from eprocedures.smartcard.flows import CODE_THROTTLE
 from eprocedures.smartcard.models import Enrolment, Smartcard
 from eprocedures.smartcard.services import fingerprint
+from tests.concurrency import in_parallel
 
 from .conftest import cert_meta, enrol, make_user, sign_in_by_password, text
 
@@ -427,8 +428,6 @@ def test_a_blocked_account_cannot_complete_its_enrolment(client, attorney, test_
 
 @pytest.mark.django_db(transaction=True)
 def test_one_code_posted_in_parallel_adds_one_card(attorney, test_pki, settings):
-    import threading
-
     from django.db import connection
     from django.test import Client
 
@@ -437,27 +436,11 @@ def test_one_code_posted_in_parallel_adds_one_card(attorney, test_pki, settings)
     settings.ETS_SMARTCARD_MAX_CARDS = 5
     link, code = request_code(Client(), attorney)
     certificates = [test_pki.card(f"Carte {n}") for n in range(8)]
-    barrier = threading.Barrier(len(certificates))
-    statuses, errors = [], []
 
-    def activate(certificate):
-        try:
-            client = Client()
-            barrier.wait(timeout=30)
-            statuses.append(client.post(link, {"code": code}, **cert_meta(certificate))
-                            .status_code)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    statuses = in_parallel(
+        lambda certificate: Client().post(link, {"code": code}, **cert_meta(certificate))
+        .status_code, certificates)
 
-    threads = [threading.Thread(target=activate, args=(c,)) for c in certificates]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-
-    assert errors == []
     assert Smartcard.objects.filter(user=attorney).count() == 1
     assert sorted(statuses) == [200] + [410] * 7
     assert AuditEvent.objects.filter(event="smartcard.enrolled").count() == 1
@@ -466,8 +449,6 @@ def test_one_code_posted_in_parallel_adds_one_card(attorney, test_pki, settings)
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_codes_of_one_account_keep_to_the_cap(test_pki, settings):
-    import threading
-
     from django.db import connection
     from django.test import Client
 
@@ -477,32 +458,15 @@ def test_parallel_codes_of_one_account_keep_to_the_cap(test_pki, settings):
     settings.ETS_SMARTCARD_OPEN_TO_ALL = True
     owner = make_user()
     # Two live links of the same account (made directly: a new request cancels the older).
-    links = []
-    for _ in range(2):
+    attempts = []
+    for n in range(2):
         link, code = request_code(Client(), owner)
-        links.append((link, code))
+        attempts.append((link, code, test_pki.card(f"Carte {n}")))
         Enrolment.objects.update(cancelled_at=None)
-    barrier = threading.Barrier(2)
-    errors = []
 
-    def activate(n):
-        try:
-            client = Client()
-            link, code = links[n]
-            barrier.wait(timeout=30)
-            client.post(link, {"code": code}, **cert_meta(test_pki.card(f"Carte {n}")))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    in_parallel(lambda attempt: Client().post(attempt[0], {"code": attempt[1]},
+                                               **cert_meta(attempt[2])), attempts)
 
-    threads = [threading.Thread(target=activate, args=(n,)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-
-    assert errors == []
     assert Smartcard.objects.filter(user=owner).count() == 1
 
 
