@@ -64,28 +64,26 @@ def _track_session(sender, request, user, **kwargs):
                ignore_conflicts=True)
 
 
-def end_other_sessions(user, keep_session_key: str | None = None) -> int:
-    """Sign the account out everywhere except the session keep_session_key."""
+def end_other_sessions(user, keep_session_key: str | None = None, *, only=None) -> int:
+    """Sign the account out everywhere except the session keep_session_key.
+
+    ``only(session)``, when given, picks the sessions to end among the others.
+    """
     store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for tracked in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key):
-        store(session_key=tracked.session_key).delete()
-        tracked.delete()
-        ended += 1
+        session = store(session_key=tracked.session_key)
+        if only is None or only(session):
+            session.delete()
+            tracked.delete()
+            ended += 1
     return ended
 
 
 def end_card_sessions(user, fingerprint: str, keep_session_key: str | None = None) -> int:
     """Sign out the account's sessions that this card signed in (the card was removed)."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for tracked in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key):
-        session = store(session_key=tracked.session_key)
-        if session.get(AUTH_CARD) == fingerprint:
-            session.delete()
-            tracked.delete()
-            ended += 1
-    return ended
+    return end_other_sessions(user, keep_session_key,
+                              only=lambda session: session.get(AUTH_CARD) == fingerprint)
 
 
 def keep_this_session(request, user) -> None:

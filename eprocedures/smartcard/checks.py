@@ -54,9 +54,7 @@ def check_crls(app_configs, **kwargs):
     except (OSError, ValueError):
         return []  # reported by check_ca_bundle
     crls = services.revocation_lists()
-    # A root's list must cover the intermediates it signs; any other's, the cards.
-    missing = [a for a in anchors if services.crl_for(
-        a, crls, services.now(), subject_is_ca=services.is_root(a))[0] is None]
+    missing = [a for a in anchors if services.own_crl(a, crls, services.now())[0] is None]
     return [Warning(
         f"No CRL in ETS_SMARTCARD_CRL_DIR for {a.subject.rfc4514_string()}: its cards are "
         "refused while ETS_SMARTCARD_CRL_REQUIRED is on.",

@@ -265,6 +265,12 @@ def _is_ca(certificate: x509.Certificate) -> bool:
         return False
 
 
+def own_crl(authority: x509.Certificate, crls, when: datetime):
+    """The CRL an authority of the bundle must publish (crl_for): a root's covers the
+    intermediates it signs, any other's the cards."""
+    return crl_for(authority, crls, when, subject_is_ca=is_root(authority))
+
+
 def crl_for(issuer: x509.Certificate, crls, when: datetime, subject_is_ca: bool = False):
     """The freshest complete CRL signed by this issuer for this kind of subject (card or
     CA), and whether it is still current. A CRL dated in the future is not yet one."""

@@ -43,25 +43,10 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
             self._remember(data, self.get_expiry_age(expiry=row.expire_date))
         return data
 
+    # The async methods run the sync ones (thread-sensitive): one set of rules, the
+    # database statements in a transaction where needed (not async in Django yet).
     async def aload(self):
-        try:
-            data = await self._cache.aget(await self.acache_key())
-        except Exception:
-            data = None
-        if data == ENDED:
-            self._session_key = None
-            return {}
-        if data is None:
-            row = await self._aget_session_from_db()
-            if not row:
-                return {}
-            data = self.decode(row.session_data)
-            try:
-                await self._cache.aadd(await self.acache_key(), data,
-                                       await self.aget_expiry_age(expiry=row.expire_date))
-            except Exception:
-                log.exception("Error saving to cache (%s)", self._cache)
-        return data
+        return await sync_to_async(self.load)()
 
     def _remember(self, data, age):
         # add: a marker left by a deletion meanwhile stays (module docstring).
@@ -82,16 +67,7 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
         return cached is not None or super(cached_db.SessionStore, self).exists(session_key)
 
     async def aexists(self, session_key):
-        if not session_key:
-            return False
-        try:
-            cached = await self._cache.aget(self.cache_key_prefix + session_key)
-        except Exception:
-            cached = None
-        if cached == ENDED:
-            return False
-        return cached is not None or await super(cached_db.SessionStore, self).aexists(
-            session_key)
+        return await sync_to_async(self.exists)(session_key)
 
     def save(self, must_create=False):
         if must_create or self._pending_create or self.session_key is None:
@@ -125,7 +101,6 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
             raise
 
     async def asave(self, must_create=False):
-        # The same order as save(), whose statements run in a transaction (not async yet).
         return await sync_to_async(self.save)(must_create)
 
     def _saved(self):
@@ -148,14 +123,7 @@ class SessionStore(WrittenOnceMixin, cached_db.SessionStore):
             transaction.on_commit(lambda: self._end(key), using=using)
 
     async def adelete(self, session_key=None):
-        key = session_key or self.session_key
-        if not key:
-            return
-        await super(cached_db.SessionStore, self).adelete(key)
-        try:
-            await self._cache.aset(self.cache_key_prefix + key, ENDED, ENDED_SECONDS)
-        except Exception:
-            log.exception("Error marking an ended session in the cache (%s)", self._cache)
+        return await sync_to_async(self.delete)(session_key)
 
     def _forget(self, key):
         try:
