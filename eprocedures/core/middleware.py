@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class LanguageCookieMiddleware:
@@ -65,3 +65,23 @@ def policy(site_url: str, card_url: str) -> str:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+class PrivatePagesMiddleware:
+    """No cache may keep a page answered to a signed-in visitor (ASVS 8.2.1).
+
+    Every such page greets the visitor by name in its header, and many show personal
+    details: without this, a shared proxy ignoring ``Vary: Cookie`` or the browser's
+    history could show them after sign-out. A view that chose its own Cache-Control
+    (a download, the 503 page) keeps it. Placed after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response
