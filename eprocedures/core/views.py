@@ -7,10 +7,11 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
-from django.views import defaults
+from django.views import csrf, defaults
 from django.views.decorators.cache import never_cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -97,3 +98,16 @@ def server_error(request):
             add_never_cache_headers(response)
             return response
         return defaults.server_error(request)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused for its CSRF token (CSRF_FAILURE_VIEW).
+
+    A sign-out refused that way (its page was older than a sign-in made in another tab)
+    would leave the visitor signed in believing the opposite: that page says so and offers
+    a fresh "Me déconnecter". Every other refusal gets Django's page with our template.
+    """
+    user = getattr(request, "user", None)
+    if request.path == reverse("signin:logout") and user is not None and user.is_authenticated:
+        return render(request, "core/csrf_signout.html", status=403)
+    return csrf.csrf_failure(request, reason)

@@ -206,9 +206,18 @@ def test_every_signed_in_page_passes_axe(portal, page, axe_check, language):
              f"/carnet-adresses/{contact.pk}/supprimer/", "/carnet-adresses/import/",
              "/carte-a-puce/ajouter/", f"/carte-a-puce/{card.pk}/retirer/",
              f"/mes-informations/courriel/confirmer/{email_token}/",
-             "/page-inexistante/", "/aide/", "/cgu/"]
+             "/page-inexistante/", "/aide/", "/cgu/", "/admin/login/"]  # the last: 403
     for path in paths:
         tour.visit(portal, path)
+
+    # "Me déconnecter" refused for its token (a sign-in in another tab rotated it).
+    page.context.add_cookies([{"name": "csrftoken", "value": "x" * 32, "url": portal}])
+    page.locator(".user-menu summary").click()
+    page.locator(".user-menu__items button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() in ("Formulaire expiré", "Form expired")
+    assert page.locator("main form button[type=submit]").count() == 1  # a fresh sign-out
+    tour.check("sign-out refused for its token")
 
     # The new-address page opens after both secret answers.
     page.goto(f"{portal}/mes-informations/courriel/")

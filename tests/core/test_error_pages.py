@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.test import Client
 from django.urls import path
@@ -129,3 +131,25 @@ def test_the_error_page_is_in_the_visitors_language(settings):
 
     assert response.status_code == 500
     assert "<h1>Service error</h1>" in response.content.decode()
+
+
+@pytest.mark.parametrize("language, title, text", [
+    ("fr", "Accès refusé", "Cette page n'est pas accessible avec votre compte."),
+    ("en", "Access denied", "This page is not available to your account."),
+])
+def test_a_refused_page_is_the_portals_in_the_visitors_language(client, language, title, text):
+    # A signed-in visitor who is not staff, sent to the support desk.
+    from tests.signin.conftest import PASSWORD, make_user
+
+    user = make_user()
+    client.post("/connexion/", {"email": user.email, "password": PASSWORD})
+    client.cookies["ets_language"] = language
+
+    response = client.get("/admin/login/")
+
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 403
+    assert f'<html lang="{language}">' in page
+    assert f"<h1>{title}</h1>" in page
+    assert text in page
+    assert '<main id="main"' in page

@@ -112,3 +112,11 @@ def test_every_start_link_says_not_open_yet(signed_in, slug, heading):
     assert f"<h1>{heading}</h1>" in html
     assert ("Cette e-procédure n'est pas encore ouverte dans l'espace transactionnel "
             "sécurisé. Elle le sera prochainement.") in html
+
+
+def test_each_table_is_announced_by_its_own_caption(signed_in):
+    home = signed_in.get("/").content.decode()
+    full_list = signed_in.get("/e-procedures/").content.decode()
+
+    assert '<caption class="visually-hidden">Mes dernières e-procédures</caption>' in home
+    assert '<caption class="visually-hidden">Mes e-procédures</caption>' in full_list
