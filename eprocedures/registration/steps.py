@@ -91,7 +91,9 @@ class WizardState:
     # --- progress ----------------------------------------------------------------
 
     def is_legal_person(self) -> bool:
-        return self.values.get(INFORMATION.slug, {}).get("is_legal_person") == ["oui"]
+        # The form reads the last value of a repeated field (QueryDict.get): so does this.
+        answers = self.values.get(INFORMATION.slug, {}).get("is_legal_person") or [""]
+        return answers[-1] == "oui"
 
     def steps(self) -> list[Step]:
         """The path through the wizard: a legal person has one more step after step 2."""

@@ -100,7 +100,8 @@ def logout(request):
 @never_cache
 @allow_get_post
 def reset_request(request):
-    form = ResetRequestForm(request.POST or None)
+    # An empty POST is still a submission: it must get its "obligatoire" messages.
+    form = ResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         result = flows.request_reset(request, form.cleaned_data["email"])
         if result.outcome is Outcome.THROTTLED:
@@ -125,7 +126,7 @@ def reset_confirm(request, token):
         return render(request, "signin/reset_invalid.html", {
             "status": status, "reset_hours": settings.ETS_RESET_HOURS,
         })
-    form = ResetPasswordForm(check.user, request.POST or None)
+    form = ResetPasswordForm(check.user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if not flows.complete_reset(request, check.user, form.cleaned_data["password1"]):
             return render(request, "signin/reset_invalid.html", {

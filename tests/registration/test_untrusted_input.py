@@ -265,3 +265,21 @@ def test_absurd_activation_tokens_explain_themselves(client, token):
     response = client.get(f"/activation/{token}/")
     assert response.status_code == 404
     assert "Ce lien d'activation n'est pas valide." in unescape(response.content.decode())
+
+
+def test_a_repeated_legal_person_answer_is_read_as_the_form_reads_it(client, wizard):
+    # "non" then "oui": the form keeps the last one, so the path must include the legal step
+    # (before, the path skipped it and the last step sent the visitor round in a loop).
+    wizard.post("identifiants", IDENTIFIERS)
+    response = client.post(step_url("informations"),
+                           {**INFORMATION, "is_legal_person": ["non", "oui"]})
+    assert response.status_code == 302
+    assert response["Location"] == step_url("personne-morale")
+    for slug, data in [("personne-morale", LEGAL_PERSON), ("questions-secretes", QUESTIONS)]:
+        assert wizard.post(slug, data).status_code == 302
+
+    response = wizard.post("conditions", {"accept_terms": "oui"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registration:done")
+    assert User.objects.get(email="paul.durand@example.fr").legal_name == LEGAL_PERSON["legal_name"]

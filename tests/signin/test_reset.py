@@ -265,3 +265,20 @@ def test_reset_limits_hold_under_parallel_requests_through_redis(settings):
 
     assert outcomes.count(flows.Outcome.THROTTLED) == 10
     assert OutgoingEmail.objects.filter(kind="reset", to=owner.email).count() == 3
+
+
+def test_an_empty_request_says_the_address_is_required(client, db):
+    response = client.post("/mot-de-passe-oublie/", {})
+
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
+
+
+def test_an_empty_new_password_form_says_both_fields_are_required(client, user):
+    request_reset(client, user.email)
+    path = link_in(OutgoingEmail.objects.get(to=user.email))
+
+    response = client.post(path, {})
+
+    assert response.status_code == 200
+    assert response.content.decode().count("Ce champ est obligatoire.") >= 2
