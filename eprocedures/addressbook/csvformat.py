@@ -80,6 +80,10 @@ MESSAGES = {
         "ce n'est pas un carnet d'adresses."
     ),
     "no_rows": _("Le fichier ne contient aucun contact (seulement l'en-tête)."),
+    "unnamed_cell": _(
+        "La colonne %(letter)s n'a pas de nom dans l'en-tête mais cette ligne la remplit : "
+        "son contenu serait perdu. Videz-la ou supprimez la colonne."
+    ),
 }
 
 
@@ -103,18 +107,27 @@ class ImportRefused(Exception):
 # --- Cells ------------------------------------------------------------------------
 
 
+# Where a spreadsheet may start a cell: the cell's start, and, since a spreadsheet told to
+# split on commas (or tabs) re-splits the text of a cell, any place after a comma, a
+# semicolon or a tab and the spaces that follow it.
+_CELL_START = r"(^|[,;\t]\s*)"
+_TRIGGER_OR_QUOTE = "[" + re.escape("".join(FORMULA_TRIGGERS) + _QUOTE) + "]"
+_NEUTRALISE = re.compile(_CELL_START + f"(?={_TRIGGER_OR_QUOTE})")
+_RESTORE = re.compile(_CELL_START + _QUOTE + f"(?={_TRIGGER_OR_QUOTE})")
+
+
 def neutralise(value: str) -> str:
-    """Prefix a cell that a spreadsheet would run as a formula with a single quote."""
-    if value.startswith(FORMULA_TRIGGERS) or value.startswith(_QUOTE):
-        return _QUOTE + value
-    return value
+    """Put a single quote before every formula trigger (or quote) that could start a cell.
+
+    So ``=1+1`` becomes ``'=1+1``, and ``x,=1+1`` becomes ``x,'=1+1``: neither runs,
+    whether the spreadsheet splits the file on semicolons or on commas.
+    """
+    return _NEUTRALISE.sub(r"\1" + _QUOTE, value)
 
 
 def restore(cell: str) -> str:
-    """Undo neutralise(): drop one leading quote before a trigger or another quote."""
-    if len(cell) > 1 and cell[0] == _QUOTE and cell[1] in (*FORMULA_TRIGGERS, _QUOTE):
-        return cell[1:]
-    return cell
+    """Undo neutralise(): drop the quote it put before a trigger or another quote."""
+    return _RESTORE.sub(r"\1", cell)
 
 
 def contact_cells(contact: Contact) -> list[str]:
@@ -156,6 +169,7 @@ class Row:
     number: int
     cells: dict[str, str] = field(default_factory=dict)
     cell_count_error: str = ""
+    unnamed_cell: str = ""  # the letter of a filled cell under a column without a name
 
 
 def decode(raw: bytes, max_bytes: int) -> str:
@@ -218,8 +232,11 @@ def _header_fields(cells: list[str]) -> tuple[list[str | None], list[str], list[
     return fields, missing, unknown, repeated
 
 
-def read_rows(text: str) -> tuple[list[Row], str]:
-    """Parse the text into rows keyed by field; return them and the separator used.
+def read_rows(text: str) -> tuple[list[Row], list[str | None]]:
+    """Parse the text into rows keyed by field; return them and the header's fields.
+
+    The header's fields are in the file's order (None for a column without a name), so
+    that an error names the column's letter in this file.
 
     The separator is the one, of ``;`` and ``,``, under which the first line reads
     as the expected header. Rows whose cells are all empty (spreadsheets leave some
@@ -247,27 +264,47 @@ def read_rows(text: str) -> tuple[list[Row], str]:
         raise ImportRefused("header", *details)
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
-    try:
-        next(reader)  # the header, read above
-        for number, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            row = Row(number)
-            if len(cells) != len(fields):
-                row.cell_count_error = cell_count_message(len(cells), len(fields))
-            row.cells = {name: restore(cell) for name, cell in zip(fields, cells, strict=False)
-                         if name}
-            rows.append(row)
-    except csv.Error as error:
-        if str(error).startswith("field larger than field limit"):
-            raise ImportRefused("cell_too_long", MESSAGES["cell_too_long"] % {
-                "line": reader.line_num, "max": csv.field_size_limit()}) from None
-        raise ImportRefused("malformed", MESSAGES["malformed"] % {"line": reader.line_num}) \
-            from None
+    next(reader)  # the header, read above
+    rows, number = [], 1
+    while True:
+        number += 1
+        lines_before = reader.line_num
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            # The row that fails is the one that started here: a quote left open runs
+            # on to the end of the file (or past the cell size limit) before it fails.
+            spans_lines = reader.line_num > lines_before + 1
+            if str(error).startswith("field larger than field limit") and not spans_lines:
+                raise ImportRefused("cell_too_long", MESSAGES["cell_too_long"] % {
+                    "line": number, "max": csv.field_size_limit()}) from None
+            raise ImportRefused("malformed", MESSAGES["malformed"] % {"line": number}) from None
+        if not any(c.strip() for c in cells):
+            continue
+        row = Row(number)
+        if len(cells) != len(fields):
+            row.cell_count_error = cell_count_message(len(cells), len(fields))
+        for index, (name, cell) in enumerate(zip(fields, cells, strict=False)):
+            if name:
+                row.cells[name] = restore(cell)
+            elif cell.strip() and not row.unnamed_cell:
+                row.unnamed_cell = column_letter(index)
+        rows.append(row)
     if not rows:
         raise ImportRefused("no_rows", MESSAGES["no_rows"])
-    return rows, delimiter
+    return rows, fields
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: A, …, Z, AA, AB…"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # --- From cells to the contact form's data ------------------------------------------

@@ -10,7 +10,7 @@ from eprocedures.accounts.models import User
 from eprocedures.accounts.normalize import fold
 
 from . import csvformat
-from .csvformat import COLUMN_OF_FIELD, HEADER, ImportRefused
+from .csvformat import COLUMN_OF_FIELD, ImportRefused
 from .forms import ContactForm
 from .models import Contact
 
@@ -54,31 +54,25 @@ class ImportResult:
     more_errors: bool = False  # errors beyond MAX_LISTED_ERRORS were not looked for
 
 
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _row_errors(number: int, form: ContactForm) -> list[RowError]:
+def _row_errors(number: int, form: ContactForm, letters: dict[str, str]) -> list[RowError]:
     errors = []
     for name, messages in form.errors.items():
         column = COLUMN_OF_FIELD.get(name, "")
-        letter = _letter(HEADER.index(column)) if column else ""
+        letter = letters.get(name, "") if column else ""
         errors.extend(RowError(number, column, letter, str(m)) for m in messages)
     errors.sort(key=lambda e: (e.letter == "", len(e.letter), e.letter))
     return errors
 
 
-def validate_rows(owner: User, rows: list[csvformat.Row]) -> tuple[list[Contact], list[RowError]]:
+def validate_rows(owner: User, rows: list[csvformat.Row],
+                  fields: list[str | None]) -> tuple[list[Contact], list[RowError]]:
     """Check every row with the contact form; return the contacts, or every error found.
 
-    After MAX_LISTED_ERRORS errors the remaining rows are not checked.
+    ``fields`` are the header's, in the file's order: an error names the column's letter
+    in this file. After MAX_LISTED_ERRORS errors the remaining rows are not checked.
     """
     make_form = ContactForm.for_rows(owner)
+    letters = {name: csvformat.column_letter(i) for i, name in enumerate(fields) if name}
     contacts, errors = [], []
     for row in rows:
         if len(errors) >= MAX_LISTED_ERRORS:
@@ -86,12 +80,16 @@ def validate_rows(owner: User, rows: list[csvformat.Row]) -> tuple[list[Contact]
         if row.cell_count_error:
             errors.append(RowError(row.number, "", "", row.cell_count_error))
             continue
+        if row.unnamed_cell:
+            errors.append(RowError(row.number, "", "", str(csvformat.MESSAGES["unnamed_cell"] % {
+                "letter": row.unnamed_cell})))
+            continue
         form = make_form(csvformat.form_data(row.cells))
         if form.is_valid():
             form.instance.refresh_derived()
             contacts.append(form.instance)
         else:
-            errors.extend(_row_errors(row.number, form))
+            errors.extend(_row_errors(row.number, form, letters))
     return contacts, errors
 
 
@@ -106,8 +104,8 @@ def import_file(owner: User, raw: bytes) -> ImportResult:
     models.identity_key_of), is skipped rather than duplicated.
     """
     text = csvformat.decode(raw, settings.ETS_ADDRESSBOOK_MAX_IMPORT_BYTES)
-    rows, _delimiter = csvformat.read_rows(text)
-    contacts, errors = validate_rows(owner, rows)
+    rows, fields = csvformat.read_rows(text)
+    contacts, errors = validate_rows(owner, rows, fields)
     if errors:
         return ImportResult(errors=errors[:MAX_LISTED_ERRORS],
                             more_errors=len(errors) >= MAX_LISTED_ERRORS)

@@ -97,3 +97,23 @@ def test_head_sends_the_headers_without_reading_or_recording_the_export(signed_i
     assert response["Cache-Control"] == "no-store"
     assert response.content == b""
     assert not AuditEvent.objects.filter(event="addressbook.export").exists()
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_no_cell_starts_like_a_formula_whatever_the_spreadsheet_splits_on(
+        signed_in, user, delimiter):
+    # English spreadsheets split on commas: "x,=cmd" must not become a cell "=cmd".
+    add_contact(user, last_name="x,=cmd|' /C calc'!A0,", first_name="a; @SUM(A1)",
+                street_name="1, -2", city="Lyon")
+    text = download(signed_in).decode("utf-8-sig")
+
+    cells = [c for row in csv.reader(io.StringIO(text), delimiter=delimiter) for c in row]
+
+    assert not [c for c in cells if c.lstrip().startswith(("=", "+", "-", "@"))]
+
+
+def test_a_quote_put_after_a_separator_is_taken_back_on_import():
+    assert neutralise("x,=1+1") == "x,'=1+1"
+    assert neutralise("a;  @b") == "a;  '@b"
+    assert restore("x,'=1+1") == "x,=1+1"
+    assert restore(neutralise("l'=x, 'a")) == "l'=x, 'a"

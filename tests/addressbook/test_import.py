@@ -292,3 +292,47 @@ def test_french_numbers_in_e164_follow_the_french_rules_whatever_the_country(sig
     [contact] = Contact.objects.all()
     assert (str(contact.country), str(contact.phone), str(contact.mobile_phone)) == (
         "BE", "+33145678901", "+33612345678")
+
+
+def test_an_error_names_the_column_letter_of_this_file_not_of_the_default_order(signed_in):
+    header = list(reversed(HEADER))
+
+    response = upload(signed_in, csv_bytes({**ROW, "Ville": ""}, header=header))
+
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[header.index("Ville")]
+    assert row_errors(response) == [(2, "Ville", letter, "Ce champ est obligatoire.")]
+    assert Contact.objects.count() == 0
+
+
+def test_a_filled_cell_under_a_column_without_a_name_refuses_the_file(signed_in):
+    # Its content would be silently dropped: the user must decide.
+    content = csv_bytes(ROW, header=[*HEADER, ""])
+    content = content.rstrip(b"\r\n") + b"note importante\r\n"
+    column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(HEADER)]
+
+    response = upload(signed_in, content)
+
+    assert response.status_code == 200
+    assert row_errors(response) == [(2, "", "", (
+        f"La colonne {column} n'a pas de nom dans l'en-tête mais cette ligne la remplit : "
+        "son contenu serait perdu. Videz-la ou supprimez la colonne."))]
+    assert Contact.objects.count() == 0
+
+
+def test_an_empty_column_without_a_name_is_harmless(signed_in, user):
+    response = upload(signed_in, csv_bytes(ROW, header=[*HEADER, ""]))
+
+    assert response.status_code == 302
+    assert Contact.objects.filter(owner=user).count() == 1
+
+
+@pytest.mark.parametrize("rows", [30, 3000])
+def test_an_unclosed_quote_is_reported_at_the_row_where_it_opens(signed_in, rows):
+    many = [{**ROW, "Nom": f"Martin{n}"} for n in range(rows)]
+    many[1] = {**ROW, "Nom": '"Martin'}  # row 3 of the spreadsheet: quote never closed
+
+    response = upload(signed_in, csv_bytes(*many))
+
+    assert file_errors(response) == [
+        "Le fichier CSV est mal formé à la ligne 3 (guillemet non fermé ou mal placé)."]
+    assert Contact.objects.count() == 0

@@ -1,5 +1,7 @@
 """Export then import gives back the same contacts (property tests with hypothesis)."""
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -97,3 +99,15 @@ def test_export_then_import_gives_back_the_same_contacts(user, contacts):
 def test_restore_undoes_neutralise_for_any_text(value):
     assert restore(neutralise(value)) == value
     assert not neutralise(value).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@given(st.text(alphabet=",; \t'=+-@\rab"))
+def test_no_cell_a_spreadsheet_could_cut_out_starts_like_a_formula(value):
+    # A spreadsheet told to split on commas (or tabs) re-splits a cell's text.
+    cell = neutralise(value)
+    assert restore(cell) == value
+    for piece in re.split(r"[,;\t]", cell):
+        assert not piece.lstrip().startswith(TRIGGERS[:4]), (value, cell)
