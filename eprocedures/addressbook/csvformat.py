@@ -109,8 +109,9 @@ class ImportRefused(Exception):
 
 # Where a spreadsheet may start a cell: the cell's start, and, since a spreadsheet told to
 # split on commas (or tabs) re-splits the text of a cell, any place after a comma, a
-# semicolon or a tab and the spaces that follow it.
-_CELL_START = r"(^|[,;\t]\s*)"
+# semicolon or a tab; spaces before the trigger count for nothing (some trim them). At the
+# very start a tab or a carriage return is itself a trigger, not a space to skip.
+_CELL_START = r"(^[^\S\t\r]*|[,;\t]\s*)"
 _TRIGGER_OR_QUOTE = "[" + re.escape("".join(FORMULA_TRIGGERS) + _QUOTE) + "]"
 _NEUTRALISE = re.compile(_CELL_START + f"(?={_TRIGGER_OR_QUOTE})")
 _RESTORE = re.compile(_CELL_START + _QUOTE + f"(?={_TRIGGER_OR_QUOTE})")
