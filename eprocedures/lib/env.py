@@ -103,6 +103,14 @@ def env_database(name: str, default_sqlite: Path) -> dict:
         options = config.setdefault("OPTIONS", {})
         for key, value in PG_TIMEOUTS.items():
             options.setdefault(key, value)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # A transaction that reads then writes (an import checking duplicates, the mail
+        # worker claiming an e-mail) takes the write lock at BEGIN: two of them at once then
+        # wait for each other (up to "timeout" seconds) instead of one failing with
+        # "database is locked" when both try to upgrade their read locks.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", 20)
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend with a health check that needs no round trip (lib/pgbackend).
         config["ENGINE"] = "eprocedures.lib.pgbackend"
