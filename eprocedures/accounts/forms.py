@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -81,7 +82,13 @@ class IdentifiersForm(ETSForm):
     def clean_email(self):
         # Uniqueness is deliberately not checked here: saying "already registered"
         # would tell anyone which addresses have an account.
-        return normalize_email(self.cleaned_data["email"])
+        email = normalize_email(self.cleaned_data["email"])
+        if not email.rpartition("@")[2].isascii():
+            # A domain IDNA 2008 refuses (an invisible joiner, a symbol): mail software
+            # would deliver it to another spelling, so it could open a second account for
+            # one mailbox, or never be delivered at all.
+            raise ValidationError(EmailValidator.message, code="invalid")
+        return email
 
 
 def _one_line(value: str) -> None:

@@ -24,7 +24,7 @@ def normalize_domain(domain: str) -> str:
     Not Python's own "idna" codec, whose transitional mapping turns "straße.de" into
     "strasse.de", another domain; and the ASCII form, because Django's mail encodes a
     Unicode domain with that very codec before sending. A domain IDNA refuses is kept
-    as written."""
+    as written (for comparisons); a new address with one is refused (IdentifiersForm)."""
     try:
         return idna.encode(domain, uts46=True, transitional=False).decode("ascii")
     except idna.IDNAError:

@@ -104,13 +104,9 @@ def env_database(name: str, default_sqlite: Path) -> dict:
         for key, value in PG_TIMEOUTS.items():
             options.setdefault(key, value)
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        # A transaction that reads then writes (an import checking duplicates, the mail
-        # worker claiming an e-mail) takes the write lock at BEGIN: two of them at once then
-        # wait for each other (up to "timeout" seconds) instead of one failing with
-        # "database is locked" when both try to upgrade their read locks.
-        options = config.setdefault("OPTIONS", {})
-        options.setdefault("transaction_mode", "IMMEDIATE")
-        options.setdefault("timeout", 20)
+        # A writer waits up to 20 s for another's lock (an import of thousands of rows holds
+        # it for seconds) instead of SQLite's 5 s before "database is locked".
+        config.setdefault("OPTIONS", {}).setdefault("timeout", 20)
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Django's backend with a health check that needs no round trip (lib/pgbackend).
         config["ENGINE"] = "eprocedures.lib.pgbackend"

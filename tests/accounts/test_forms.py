@@ -144,6 +144,22 @@ def test_registering_the_punycode_form_of_an_address_finds_the_account(client):
     assert User.objects.filter(email=form.cleaned_data["email"]).exists()
 
 
+@pytest.mark.parametrize("written", [
+    "paul.durand@ex\u200dample.fr",  # an invisible joiner: mail software drops it
+    "paul.durand@ex\u200cample.fr",
+    "p@\u2603.com",  # a snowman: IDNA 2008 refuses symbols
+    "p@\u200b.com",  # nothing left of the label once the invisible space goes
+])
+def test_a_domain_idna_refuses_is_refused_with_the_usual_message(written):
+    # Kept as written it would be another account for the mailbox that mail software
+    # delivers it to ("example.fr", "xn--n3h.com"), or an address never delivered.
+    form = IdentifiersForm({"email": written, "mobile_phone_region": "FR",
+                            "mobile_phone_number": "612345678"})
+
+    assert not form.is_valid()
+    assert form.errors["email"] == ["Saisissez une adresse de courriel valide."]
+
+
 def test_secret_questions_must_be_two_different_ones():
     form = SecretQuestionsForm({"question_1": "favourite_sport", "answer_1": "a",
                                 "question_2": "favourite_sport", "answer_2": "b"})
