@@ -6,6 +6,7 @@ step shows exactly what was typed), except the secret answers, which are
 stored only as hashes. Completing the wizard validates every step again.
 """
 
+import secrets
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -77,11 +78,13 @@ class WizardState:
         self.phone_rows: int = stored.get("phone_rows", 0)
         # Steps completed once that are no longer valid: shown with their errors.
         self.review: list = stored.get("review", [])
+        # Names this run of the wizard, so that it registers once (see views.terms).
+        self.id: str = stored.get("id") or secrets.token_urlsafe(16)
 
     def save(self) -> None:
         self.session[SESSION_KEY] = {
             "values": self.values, "done": self.done, "phone_rows": self.phone_rows,
-            "review": self.review,
+            "review": self.review, "id": self.id,
         }
 
     def clear(self) -> None:

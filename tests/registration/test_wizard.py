@@ -233,3 +233,40 @@ def test_the_mobile_dial_code_list_has_every_country_with_france_first(client):
     assert len(options) > 240
     assert ("BE", "", "+32 (BE)") in options and ("US", "", "+1 (US)") in options
     assert ("GB", "", "+44 (GB)") in options and ("NC", "", "+687 (NC)") in options
+
+
+def test_the_last_step_sent_twice_by_a_double_click_registers_once(client, wizard):
+    # Both requests carry the session as it was before either saved it: replayed here one
+    # after the other by putting the wizard's state back between them.
+    wizard.fill()
+    before = client.session[SESSION_KEY]
+
+    first = wizard.post("conditions", {"accept_terms": "oui"})
+    session = client.session
+    session[SESSION_KEY] = before
+    session.save()
+    second = wizard.post("conditions", {"accept_terms": "oui"})
+
+    assert first["Location"] == second["Location"] == "/inscription/terminee/"
+    assert client.get("/inscription/terminee/").status_code == 200
+    emails = OutgoingEmail.objects.filter(kind="activation")
+    assert emails.count() == 1  # the one link sent is the one that works
+
+
+def test_a_last_step_that_failed_can_be_sent_again(client, wizard, monkeypatch):
+    from django.db import OperationalError
+
+    from eprocedures.registration import flows
+
+    wizard.fill()
+    real_register = flows.register
+    monkeypatch.setattr(flows, "register", lambda *a: (_ for _ in ()).throw(
+        OperationalError("the database went away")))
+    with pytest.raises(OperationalError):
+        wizard.post("conditions", {"accept_terms": "oui"})
+    monkeypatch.setattr(flows, "register", real_register)
+
+    response = wizard.post("conditions", {"accept_terms": "oui"})
+
+    assert response["Location"] == "/inscription/terminee/"
+    assert User.objects.filter(email="paul.durand@example.fr").exists()
