@@ -146,19 +146,36 @@ class PersonalContextValidator:
         words = list(user.context_words()) if user is not None else []
         words.append(settings.ETS_OFFICE_NAME)
         folded = fold(password).replace(" ", "")
-        for word in words:
-            token = fold(word).replace(" ", "")
-            if len(token) >= self.min_word_length and token in folded:
-                raise ValidationError(
-                    _(
-                        "Le mot de passe ne doit contenir ni votre nom, ni votre prénom, "
-                        "ni votre adresse courriel, ni le nom de l'office."
-                    ),
-                    code="password_personal",
-                )
+        letters = _letters(folded)
+        # Short names and addresses are words of less than 3 letters each, but whole they
+        # are not: "Jo.Li2024!" for Jo Li, "J1@ab.fr" for j1@ab.fr. Compared letters only.
+        wholes = _whole_phrases(user) if user is not None else []
+        if (any(len(t) >= self.min_word_length and t in folded
+                for t in (fold(w).replace(" ", "") for w in words))
+                or any(len(t) >= self.min_word_length and t in letters for t in wholes)):
+            raise ValidationError(
+                _(
+                    "Le mot de passe ne doit contenir ni votre nom, ni votre prénom, "
+                    "ni votre adresse courriel, ni le nom de l'office."
+                ),
+                code="password_personal",
+            )
 
     def get_help_text(self):
         return _("ne doit contenir ni vos nom et prénom, ni votre adresse courriel.")
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalpha())
+
+
+def _whole_phrases(user) -> list[str]:
+    """The user's full name both ways and whole address, folded, letters only."""
+    first, last = _letters(fold(user.first_name)), _letters(fold(user.last_name))
+    local, _at, domain = (user.email or "").partition("@")
+    site = domain.rsplit(".", 1)[0]
+    return [first + last, last + first, _letters(fold(local + site)),
+            _letters(fold(user.email or ""))]
 
 
 class PasswordHistoryValidator:

@@ -122,6 +122,20 @@ def test_short_context_words_do_not_block_everything():
     assert codes(PersonalContextValidator(), "Walrus.2024", user) == []
 
 
+@pytest.mark.parametrize(("email", "first", "last", "password"), [
+    ("j1@ab.fr", "Jean", "Martin", "J1@ab.fr"),  # the whole address
+    ("jo@ab.fr", "Jean", "Martin", "Jo@ab.fr1"),
+    ("jo@ab.fr", "Jean", "Martin", "X.Joab.fr9"),  # address without its ".fr"
+    ("paul.durand@exemple.fr", "Jo", "Li", "Jo.Li2024!"),  # the full name
+    ("paul.durand@exemple.fr", "Jo", "Li", "Li-Jo.2024A"),  # the other way round
+])
+def test_short_names_and_addresses_are_found_whole(email, first, last, password):
+    # Each part is under 3 letters, so no single word matched before.
+    user = make_user(first_name=first, last_name=last)
+    user.email = email
+    assert codes(PersonalContextValidator(), password, user) == ["password_personal"]
+
+
 @given(word=st.text(alphabet=LOWER, min_size=3, max_size=10))
 def test_a_last_name_inside_the_password_is_always_found(word):
     user = make_user(last_name=word.capitalize())
