@@ -114,6 +114,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 # The outbox retries a failed delivery with exponential back-off, then gives up.
 ETS_MAIL_MAX_ATTEMPTS = env_int("ETS_MAIL_MAX_ATTEMPTS", 12, minimum=1)
+# Temporary failures are retried until then: the activation link lives 15 days.
+ETS_MAIL_GIVE_UP_DAYS = env_int("ETS_MAIL_GIVE_UP_DAYS", 15, minimum=1)
 ETS_MAIL_RETRY_BASE_SECONDS = env_int("ETS_MAIL_RETRY_BASE_SECONDS", 30, minimum=1)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -67,6 +67,13 @@ class SMTPPeer:
         self._lock = threading.Lock()
         self.port = free_port()
         self.controller = None
+        self.refused: set[str] = set()  # recipients answered "550 no such user"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -1,6 +1,7 @@
 """Delivery of queued e-mails, with retries and exponential back-off."""
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -23,6 +24,17 @@ def retry_delay(attempts: int) -> timedelta:
 # timeout (EMAIL_TIMEOUT). A worker that died meanwhile leaves it due again afterwards.
 CLAIM = timedelta(minutes=15)
 NOT_DUE = "not_due"
+
+
+def is_permanent(exc: Exception) -> bool:
+    """A refusal that another try cannot change: the recipient or the message refused for
+    good (5xx), an address that cannot be written. A server down, a 4xx, a login refused
+    (the operator fixes the settings) are temporary."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _reply in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return isinstance(exc, ValueError)  # UnicodeError among them
 
 
 def deliver(email_id: int) -> str:
@@ -58,9 +70,14 @@ def deliver(email_id: int) -> str:
         message.attach_alternative(email.body_html, "text/html")
     try:
         message.send()
-    except Exception as exc:  # SMTP, DNS, socket: all are worth a retry
+    except Exception as exc:  # SMTP, DNS, socket
         email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if email.attempts >= settings.ETS_MAIL_MAX_ATTEMPTS:
+        # An SMTP server down for a weekend must not cost the e-mails meanwhile: only a
+        # permanent refusal counts the attempts; anything else is tried again (every 6 h
+        # at most) until the e-mail is older than the longest-lived link it can carry.
+        too_old = timezone.now() - email.created_at > timedelta(
+            days=settings.ETS_MAIL_GIVE_UP_DAYS)
+        if too_old or (is_permanent(exc) and email.attempts >= settings.ETS_MAIL_MAX_ATTEMPTS):
             email.status = OutgoingEmail.Status.FAILED
             log.error("giving up e-mail %s after %s attempts", email.pk, email.attempts)
         else:

@@ -82,9 +82,10 @@ def test_nothing_is_lost_while_smtp_is_down(settings, smtp_server, run_mail_work
     assert len(smtp_server.to("paul@example.fr")) == 1
 
 
-def test_delivery_gives_up_after_the_maximum_attempts(settings, smtp_server, run_mail_worker):
+def test_a_recipient_refused_for_good_is_given_up_after_the_maximum_attempts(
+        settings, smtp_server, run_mail_worker):
     settings.ETS_MAIL_MAX_ATTEMPTS = 2
-    smtp_server.stop()
+    smtp_server.refused.add("paul@example.fr")
     email = queue_test_email()
 
     for _ in range(3):
@@ -94,6 +95,77 @@ def test_delivery_gives_up_after_the_maximum_attempts(settings, smtp_server, run
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.FAILED
     assert email.attempts == 2
+    assert "SMTPRecipientsRefused" in email.last_error
+
+
+def test_a_server_down_longer_than_the_attempts_loses_nothing(
+        settings, smtp_server, run_mail_worker):
+    # A weekend without SMTP: the attempts run out, the e-mail must still go once it is back.
+    settings.ETS_MAIL_MAX_ATTEMPTS = 2
+    smtp_server.stop()
+    email = queue_test_email()
+    for _ in range(5):
+        time_passes()
+        run_mail_worker()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.PENDING, 5)
+
+    smtp_server.start()
+    time_passes()
+    run_mail_worker()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert len(smtp_server.to("paul@example.fr")) == 1
+
+
+def test_a_server_down_is_given_up_once_the_email_outlived_its_links(
+        settings, smtp_server, run_mail_worker):
+    settings.ETS_MAIL_GIVE_UP_DAYS = 15
+    smtp_server.stop()
+    email = queue_test_email()
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        created_at=timezone.now() - timedelta(days=15, minutes=1))
+
+    run_mail_worker()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+
+
+def test_what_another_try_cannot_change_is_told_apart():
+    import smtplib
+
+    from eprocedures.outbox.delivery import is_permanent
+
+    assert is_permanent(smtplib.SMTPRecipientsRefused({"a@b.fr": (550, b"no")}))
+    assert not is_permanent(smtplib.SMTPRecipientsRefused({"a@b.fr": (451, b"later")}))
+    assert is_permanent(smtplib.SMTPDataError(554, b"spam"))
+    assert not is_permanent(smtplib.SMTPDataError(452, b"full"))
+    assert is_permanent(UnicodeEncodeError("idna", "x", 0, 1, "label empty"))
+    assert not is_permanent(ConnectionRefusedError())
+    assert not is_permanent(smtplib.SMTPAuthenticationError(535, b"bad login"))
+
+
+def test_the_support_desk_sends_a_given_up_email_again(
+        settings, smtp_server, run_mail_worker, admin_client):
+    from eprocedures.audit.models import AuditEvent
+
+    email = queue_test_email()
+    OutgoingEmail.objects.filter(pk=email.pk).update(status="failed", attempts=12)
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.all().delete()  # its tasks ended long ago
+
+    response = admin_client.post("/admin/outbox/outgoingemail/", {
+        "action": "send_again", "_selected_action": [email.pk]})
+    assert response.status_code == 302
+    run_mail_worker()
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (OutgoingEmail.Status.SENT, 1)
+    assert len(smtp_server.to("paul@example.fr")) == 1
+    assert AuditEvent.objects.filter(event="outbox.sent_again").count() == 1
 
 
 def test_retry_delay_grows_exponentially(settings):
