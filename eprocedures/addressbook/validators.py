@@ -15,6 +15,10 @@ MESSAGES = {
 # e-mail they would let someone lay out a paragraph, or disguise a link, of their own.
 LINE_AND_DIRECTION = {"Zl", "Zp"}
 DIRECTION_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Direction marks turn the text around them too (LRM, RLM, ALM), and a byte-order mark
+# inside a text is only ever a leftover. The zero-width space stays: Thai and Khmer use it
+# as a word-break hint.
+INVISIBLE = set("\u200e\u200f\u061c\ufeff")
 
 
 def reject_control_characters(value: str) -> None:
@@ -28,5 +32,5 @@ def reject_control_characters(value: str) -> None:
         return
     for c in value:
         if (unicodedata.category(c) == "Cc" or unicodedata.category(c) in LINE_AND_DIRECTION
-                or c in DIRECTION_CONTROLS):
+                or c in DIRECTION_CONTROLS or c in INVISIBLE):
             raise ValidationError(MESSAGES["control_characters"], code="control_characters")

@@ -268,6 +268,8 @@ def test_the_myinfo_block_offers_voir_importer_exporter(signed_in):
     ("می\u200cخواهم", False),  # the non-joiner some scripts need inside a word
     ("a\u2028b", True), ("a\u2029b", True),  # line and paragraph separators
     ("Durand\u202egro.lpmaxe", True), ("a\u2066b", True),  # text direction turned
+    ("Mar\u200ftin", True), ("a\u200eb", True), ("a\u061cb", True),  # direction marks
+    ("Pa\ufeffris", True),  # a byte-order mark left inside
     ("a\tb", True), ("a\x7fb", True), ("a\x85b", True), ("a\x00b", True),
 ])
 def test_only_control_characters_are_refused(value, refused):
