@@ -20,21 +20,27 @@ def allow_methods(*methods: str):
     allowed = list(dict.fromkeys(methods))
     if "GET" in allowed and "HEAD" not in allowed:
         allowed.insert(allowed.index("GET") + 1, "HEAD")
-    allow_header = ", ".join(allowed)
 
     def decorator(view):
         @wraps(view)
         def inner(request, *args, **kwargs):
             if request.method in allowed:
                 return view(request, *args, **kwargs)
-            response = render(request, "405.html", {"allowed": allowed}, status=405)
-            response["Allow"] = allow_header
-            add_never_cache_headers(response)  # the page's header may name the visitor
-            log_response("Method Not Allowed (%s): %s", request.method, request.path,
-                         response=response, request=request)
-            return response
+            return method_not_allowed(request, allowed)
+        # Read by the CSRF failure view: a PUT without a token gets this page too.
+        inner.allowed_methods = allowed
         return inner
     return decorator
+
+
+def method_not_allowed(request, allowed: list[str]):
+    """The portal's page "405" in the visitor's language, with the ``Allow`` header."""
+    response = render(request, "405.html", {"allowed": allowed}, status=405)
+    response["Allow"] = ", ".join(allowed)
+    add_never_cache_headers(response)  # the page's header may name the visitor
+    log_response("Method Not Allowed (%s): %s", request.method, request.path,
+                 response=response, request=request)
+    return response
 
 
 allow_get = allow_methods("GET")

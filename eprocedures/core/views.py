@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from eprocedures.core.decorators import allow_get
+from eprocedures.core.decorators import allow_get, method_not_allowed
 from eprocedures.outbox.delivery import queue_depth
 
 log = logging.getLogger(__name__)
@@ -103,10 +103,18 @@ def server_error(request):
 def csrf_failure(request, reason=""):
     """A form refused for its CSRF token (CSRF_FAILURE_VIEW).
 
+    An unsafe method that the page does not take at all (a PUT on a GET page, sent
+    without a token) gets the page "405" the view itself would have given.
+
     A sign-out refused that way (its page was older than a sign-in made in another tab)
     would leave the visitor signed in believing the opposite: that page says so and offers
     a fresh "Me déconnecter". Every other refusal gets Django's page with our template.
     """
+    view = getattr(request.resolver_match, "func", None)
+    allowed = getattr(view, "allowed_methods", None)
+    if allowed and request.method not in allowed:
+        # The page does not take this method at all: say that, not "form expired".
+        return method_not_allowed(request, allowed)
     user = getattr(request, "user", None)
     if request.path == reverse("signin:logout") and user is not None and user.is_authenticated:
         return render(request, "core/csrf_signout.html", status=403)

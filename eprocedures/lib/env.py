@@ -21,7 +21,9 @@ _FALSE = {"0", "false", "no", "off"}
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    raw = os.environ.get(name)
+    # Blank: unset (an empty ETS_SITE_URL would make every e-mailed link relative).
+    return default if raw is None or raw.strip() == "" else raw
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -58,8 +60,11 @@ def env_log_level(name: str, default: str) -> str:
 
 
 def env_addresses(name: str, default: list[str]) -> list[str]:
-    """A comma list of IP addresses (not networks: they are compared one by one)."""
-    values = env_list(name, default)
+    """A comma list of IP addresses (not networks: they are compared one by one).
+
+    Here an empty value is a choice, not a blank: no address is trusted."""
+    raw = os.environ.get(name)
+    values = default if raw is None else [v.strip() for v in raw.split(",") if v.strip()]
     for value in values:
         try:
             ipaddress.ip_address(value)
@@ -72,7 +77,7 @@ def env_addresses(name: str, default: list[str]) -> list[str]:
 
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or raw.strip() == "":  # blank: unset (ALLOWED_HOSTS= would refuse all)
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
 
@@ -138,12 +143,18 @@ def env_email(name: str) -> dict:
         }
     if not raw.startswith(("smtp://", "smtp+tls://", "smtps://", "smtp+ssl://")):
         raise ImproperlyConfigured(
-            f"{name} must be smtp://, smtp+tls://, smtps://, console:// or mailbox://"
+            f"{name} must be smtp://, smtp+tls://, smtps://, smtp+ssl://, console:// or "
+            "mailbox://"
         )
     try:
         config = environ.Env.email_url_config(raw)
     except Exception as exc:
         raise ImproperlyConfigured(f"{name} cannot be read: {exc}") from None
+    if raw.startswith("smtps://"):
+        # "smtps" is SMTP over TLS from the first byte (port 465) everywhere but in
+        # django-environ, which reads it as STARTTLS: a server on 465 would never answer.
+        config.pop("EMAIL_USE_TLS", None)
+        config["EMAIL_USE_SSL"] = True
     config["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
     config["LOCAL_MAILBOX"] = False
     return config

@@ -155,3 +155,31 @@ def test_an_sqlite_writer_waits_20_seconds_for_the_lock(monkeypatch, tmp_path):
     config = env.env_database("DATABASE_URL", tmp_path / "db.sqlite3")
 
     assert config["OPTIONS"] == {"timeout": 20}
+
+
+def test_a_blank_text_or_list_counts_as_unset(monkeypatch):
+    # ETS_SITE_URL= would make every e-mailed link relative; ALLOWED_HOSTS= would refuse
+    # every request; ETS_DATA_DIR= would put the database in the current directory.
+    monkeypatch.setenv("ETS_SITE_URL", "  ")
+    monkeypatch.setenv("ALLOWED_HOSTS", "")
+    assert env.env_str("ETS_SITE_URL", "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+    assert env.env_list("ALLOWED_HOSTS", ["localhost"]) == ["localhost"]
+
+
+def test_an_empty_list_of_trusted_proxies_trusts_none(monkeypatch):
+    monkeypatch.setenv("ETS_TRUSTED_PROXIES", "")
+    assert env.env_addresses("ETS_TRUSTED_PROXIES", ["127.0.0.1"]) == []
+    monkeypatch.delenv("ETS_TRUSTED_PROXIES")
+    assert env.env_addresses("ETS_TRUSTED_PROXIES", ["127.0.0.1"]) == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(("url", "tls", "ssl"), [
+    ("smtp+tls://u:p@smtp.example:587", True, False),  # STARTTLS
+    ("smtps://u:p@smtp.example:465", False, True),  # TLS from the first byte, as usual
+    ("smtp+ssl://u:p@smtp.example:465", False, True),
+    ("smtp://smtp.example:25", False, False),
+])
+def test_each_mail_scheme_means_what_mail_servers_mean(monkeypatch, url, tls, ssl):
+    monkeypatch.setenv("EMAIL_URL", url)
+    mail = env.env_email("EMAIL_URL")
+    assert (bool(mail.get("EMAIL_USE_TLS")), bool(mail.get("EMAIL_USE_SSL"))) == (tls, ssl)

@@ -54,14 +54,25 @@ def test_post_only_address_refused_with_the_page_and_allow_header(client, caplog
     assert "no-store" in response["Cache-Control"]
 
 
-def test_with_csrf_enforced_options_gets_the_405_page_and_put_the_csrf_refusal():
+def test_with_csrf_enforced_a_method_the_page_never_takes_gets_the_405_page():
+    # Checked by the CSRF middleware before the view: the refusal must still say that the
+    # page does not take the method, not that a form expired.
     client = Client(enforce_csrf_checks=True)
 
     options = client.options("/connexion/")
     put = client.put("/connexion/")
+    delete = client.delete("/healthz")
 
     assert "<h1>Action impossible sur cette page</h1>" in page_405(options, "GET, HEAD, POST")
-    assert put.status_code == 403  # refused before the view: no CSRF token
+    assert "<h1>Action impossible sur cette page</h1>" in page_405(put, "GET, HEAD, POST")
+    page_405(delete, "GET, HEAD")
+
+
+def test_with_csrf_enforced_a_post_without_token_on_a_post_page_is_the_csrf_refusal():
+    response = Client(enforce_csrf_checks=True).post("/connexion/", {"email": "x"})
+
+    assert response.status_code == 403
+    assert "<h1>Formulaire expiré</h1>" in response.content.decode()
 
 
 def test_405_page_in_english(client):

@@ -1,6 +1,7 @@
 """/activation/<token>/: choose the first password; bad links explain themselves."""
 
 from datetime import timedelta
+from html import unescape
 from unittest import mock
 
 import pytest
@@ -243,3 +244,15 @@ def test_thirty_three_characters_are_refused_not_cut(client):
                 {"password1": password[:32], "password2": password[:32]})
     user.refresh_from_db()
     assert user.check_password(password[:32]) and not user.check_password(password)
+
+
+def test_the_used_link_page_in_english_has_no_french_left(client):
+    user = make_account()
+    token = make_activation_token(user)
+    client.post(url(token), {"password1": GOOD, "password2": GOOD})
+    client.cookies["ets_language"] = "en"
+
+    html = unescape(client.get(url(token)).content.decode())
+
+    assert "use “Forgotten password” on the sign-in page" in html
+    assert "Mot de passe oublié" not in html
