@@ -24,6 +24,18 @@ class PhoneWidget(forms.MultiWidget):
         }
         super().__init__(widgets, attrs)
 
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        base = (attrs or {}).get("id") or self.attrs.get("id")
+        if base:
+            # The number is named by the field's legend ("Numéro de téléphone mobile"),
+            # which field.html gives this id: a screen reader, or a test looking the field
+            # up by its label, finds it under the contract's words, not as "Numéro".
+            number = context["widget"]["subwidgets"][1]["attrs"]
+            number.pop("aria-label", None)
+            number["aria-labelledby"] = f"{base}_legend"
+        return context
+
     def decompress(self, value):
         return list(split_phone(value)) if value else ["FR", ""]
 

@@ -246,3 +246,15 @@ def test_404_page_has_no_axe_violation_in_french_and_english(page, site, axe_che
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Page not found"
     axe_check(page, "404 EN")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_phone_number_is_found_by_the_label_of_the_contract(site, page):
+    # The label is the fieldset's legend; the number input must carry it as its name.
+    page.goto(f"{site}/inscription/")
+
+    number = page.get_by_role("textbox", name="Numéro de téléphone mobile", exact=True)
+
+    expect(number).to_have_count(1)
+    expect(number).to_have_attribute("type", "tel")
+    expect(page.get_by_role("combobox", name="Indicatif")).to_have_count(1)
