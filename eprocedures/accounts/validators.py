@@ -215,3 +215,19 @@ class PasswordHistoryValidator:
 
     def get_help_text(self):
         return _("ne doit pas avoir été utilisé au cours de la dernière année.")
+
+
+def password_rules() -> list[tuple[str, str]]:
+    """(code, text) of each rule shown behind the (i) on the password page.
+
+    The texts are the validators' own help texts; the codes are those of their
+    errors, and the page's script ticks the ones it can check as the user types.
+    """
+    classes = [(code, _(help_text)) for code, _test, _msg, help_text in CHARACTER_CLASSES]
+    return [
+        ("password_length", LengthValidator().get_help_text()),
+        *classes,
+        ("password_reused", PasswordHistoryValidator().get_help_text()),
+        ("password_too_common", CommonPasswordValidator().get_help_text()),
+        ("password_personal", PersonalContextValidator().get_help_text()),
+    ]

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import password_validation
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from eprocedures.accounts.forms import ContactDetailsForm, LegalPersonForm
 from eprocedures.accounts.models import User
+from eprocedures.accounts.validators import password_rules
 from eprocedures.core.decorators import allow_get, allow_get_post
 
 from . import flows
@@ -213,7 +213,7 @@ def password(request):
         messages.success(request, MESSAGES["password_changed"])
         return redirect("myinfo:index")
     return render(request, "myinfo/password.html", {
-        "form": form, "rules": password_validation.password_validators_help_texts(),
+        "form": form, "rules": [text for _code, text in password_rules()],
         "title": TITLES["password"],
     })
 

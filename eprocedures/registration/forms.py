@@ -13,13 +13,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from eprocedures.accounts.forms import ETSForm, SetPasswordForm
-from eprocedures.accounts.validators import (
-    CHARACTER_CLASSES,
-    CommonPasswordValidator,
-    LengthValidator,
-    PasswordHistoryValidator,
-    PersonalContextValidator,
-)
 from eprocedures.lib.formfields import PhoneField
 
 # Further numbers given with "Ajouter un numéro de téléphone" (beyond the mobile).
@@ -83,22 +76,6 @@ class ResendForm(ETSForm):
         if self.throttled:
             raise ValidationError(MESSAGES["resend_throttled"], code="resend_throttled")
         return cleaned
-
-
-def password_rules() -> list[tuple[str, str]]:
-    """(code, text) of each rule shown behind the (i) on the password page.
-
-    The texts are the validators' own help texts; the codes are those of their
-    errors, and the page's script ticks the ones it can check as the user types.
-    """
-    classes = [(code, gettext(help_text)) for code, _test, _msg, help_text in CHARACTER_CLASSES]
-    return [
-        ("password_length", LengthValidator().get_help_text()),
-        *classes,
-        ("password_reused", PasswordHistoryValidator().get_help_text()),
-        ("password_too_common", CommonPasswordValidator().get_help_text()),
-        ("password_personal", PersonalContextValidator().get_help_text()),
-    ]
 
 
 def phone_row_template() -> ETSForm:

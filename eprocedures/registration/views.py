@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from eprocedures.accounts.validators import password_rules
 from eprocedures.audit.services import record
 from eprocedures.core.decorators import allow_get, allow_get_post, allow_post
 
@@ -24,7 +25,6 @@ from .forms import (
     MESSAGES,
     ActivationForm,
     ResendForm,
-    password_rules,
     phone_row_template,
 )
 from .steps import (

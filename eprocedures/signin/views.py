@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from eprocedures.accounts.tokens import check_reset_token
+from eprocedures.accounts.validators import password_rules
 from eprocedures.core.decorators import allow_get, allow_get_post, allow_post
 from eprocedures.lib.http import safe_next
 
@@ -138,5 +138,5 @@ def reset_confirm(request, token):
     return render(request, "signin/reset_confirm.html", {
         "form": form,
         "account": check.user,
-        "rules": password_validation.password_validators_help_texts(),
+        "rules": [text for _code, text in password_rules()],
     })

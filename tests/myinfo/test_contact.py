@@ -126,3 +126,14 @@ def test_leaving_the_legal_person_clears_its_data(client, db):
     assert response["Location"] == "/mes-informations/"
     user = User.objects.get(pk=user.pk)
     assert (user.is_legal_person, user.legal_name, user.siren) == (False, "", "")
+
+
+def test_the_password_page_lists_each_rule_on_its_own(signed_in):
+    import re
+
+    html = signed_in.get("/mes-informations/mot-de-passe/").content.decode()
+
+    found = re.search(r'<ul class="rules"[^>]*>(.*?)</ul>', html, re.S)[1]
+    rules = re.findall(r"<li>(.*?)</li>", found)
+    assert len(rules) == 8
+    assert "doit contenir au moins un chiffre [0-9]." in rules

@@ -282,3 +282,13 @@ def test_an_empty_new_password_form_says_both_fields_are_required(client, user):
 
     assert response.status_code == 200
     assert response.content.decode().count("Ce champ est obligatoire.") >= 2
+
+
+def test_the_new_password_page_lists_each_rule_on_its_own(client, user):
+    request_reset(client, user.email)
+    html = client.get(link_in(OutgoingEmail.objects.get(to=user.email))).content.decode()
+
+    rules = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="rules">(.*?)</ul>', html, re.S)[1])
+
+    assert len(rules) == 8
+    assert "doit contenir au moins une lettre majuscule [A-Z]." in rules
