@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from .normalize import fold
 
@@ -185,10 +185,15 @@ class PasswordHistoryValidator:
         if user is None or user.pk is None:
             return
         if any(check_password(password, h) for h in self.used_within_window(user)):
-            raise ValidationError(
-                _("Ce mot de passe a déjà été utilisé au cours de la dernière année."),
-                code="password_reused",
-            )
+            days = settings.ETS_PASSWORD_HISTORY_DAYS
+            if days == 365:  # the specification's words
+                message = _("Ce mot de passe a déjà été utilisé au cours de la dernière année.")
+            else:
+                message = ngettext(
+                    "Ce mot de passe a déjà été utilisé au cours du dernier jour.",
+                    "Ce mot de passe a déjà été utilisé au cours des %(days)d derniers jours.",
+                    days) % {"days": days}
+            raise ValidationError(message, code="password_reused")
 
     @staticmethod
     def used_within_window(user) -> list[str]:
@@ -214,7 +219,12 @@ class PasswordHistoryValidator:
             user.password_history.create(password_hash=user.password)
 
     def get_help_text(self):
-        return _("ne doit pas avoir été utilisé au cours de la dernière année.")
+        days = settings.ETS_PASSWORD_HISTORY_DAYS
+        if days == 365:
+            return _("ne doit pas avoir été utilisé au cours de la dernière année.")
+        return ngettext("ne doit pas avoir été utilisé au cours du dernier jour.",
+                        "ne doit pas avoir été utilisé au cours des %(days)d derniers jours.",
+                        days) % {"days": days}
 
 
 def password_rules() -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from eprocedures.accounts.validators import PasswordHistoryValidator
 from eprocedures.core.decorators import allow_get, method_not_allowed
 from eprocedures.outbox.delivery import queue_depth
 
@@ -39,7 +40,9 @@ def help_page(request):
     }, "activation_days": settings.ETS_ACTIVATION_DAYS,
        "max_failed_logins": settings.ETS_MAX_FAILED_LOGINS,
        "smartcard_code_minutes": settings.ETS_SMARTCARD_CODE_MINUTES,
-       "smartcard_open_to_all": settings.ETS_SMARTCARD_OPEN_TO_ALL})
+       "smartcard_open_to_all": settings.ETS_SMARTCARD_OPEN_TO_ALL,
+       # The rule's own words, in the visitor's language: they follow the setting.
+       "history_rule": PasswordHistoryValidator().get_help_text().rstrip(".")})
 
 
 @allow_get

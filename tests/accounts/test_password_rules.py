@@ -211,3 +211,25 @@ def test_help_texts_list_the_rules():
     texts = list(password_validation.password_validators_help_texts())
     assert texts[0] == "doit contenir entre 8 et 32 caractères."
     assert texts[-1] == "ne doit pas avoir été utilisé au cours de la dernière année."
+
+
+@pytest.mark.parametrize(("days", "french", "english"), [
+    (365, "ne doit pas avoir été utilisé au cours de la dernière année.",
+     "must not have been used within the past year."),
+    (30, "ne doit pas avoir été utilisé au cours des 30 derniers jours.",
+     "must not have been used within the past 30 days."),
+])
+def test_the_history_rule_says_the_period_that_is_set(settings, days, french, english):
+    from django.utils import translation
+
+    settings.ETS_PASSWORD_HISTORY_DAYS = days
+    assert PasswordHistoryValidator().get_help_text() == french
+    with translation.override("en"):
+        assert PasswordHistoryValidator().get_help_text() == english
+
+
+@pytest.mark.django_db
+def test_the_help_page_states_the_period_that_is_set(client, settings):
+    settings.ETS_PASSWORD_HISTORY_DAYS = 30
+    assert ("ne doit pas avoir été utilisé au cours des 30 derniers jours ;"
+            in client.get("/aide/").content.decode())
