@@ -29,7 +29,11 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	@echo ""
 	@echo "  Portal:        http://127.0.0.1:$(PORT)/"
-	@echo "  E-mails sent:  http://127.0.0.1:$(PORT)/boite-locale/  (local mailbox; EMAIL_URL unset)"
+	@case "$$EMAIL_URL" in \
+	  ""|mailbox://*) echo "  E-mails sent:  http://127.0.0.1:$(PORT)/boite-locale/  (local mailbox)";; \
+	  console://*) echo "  E-mails sent:  printed on this console (EMAIL_URL=console://)";; \
+	  *) echo "  E-mails sent:  through the SMTP server that EMAIL_URL names";; \
+	esac
 	@echo "  Stop with Ctrl-C."
 	@echo ""
 	@trap 'kill 0' INT TERM; \
