@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import phonenumbers
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -321,13 +322,23 @@ _STREET_TYPES = {fold(code): code for code, _label in STREET_TYPES if code}
 _FRENCH_E164 = re.compile(r"\+33([1-9][0-9]{8})")
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Every country's name in French and in English, folded, to its code."""
+    names = {}
+    for language in ("en", "fr"):  # the French name wins where both fold alike
+        with translation.override(language):
+            names.update({fold(str(name)): code for code, name in countries})
+    return names
+
+
 @lru_cache(maxsize=512)
 def _country_code(cell: str) -> str:
     value = cell.strip()
     if len(value) == 2:
         return value.upper()
-    return (countries.by_name(value, language="fr") or countries.by_name(value)
-            or value)
+    # Case and accents ignored: spreadsheets and keyboards drop the É of "États-Unis".
+    return _country_names().get(fold(value), value)
 
 
 def form_data(cells: dict[str, str]) -> dict[str, str]:

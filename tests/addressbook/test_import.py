@@ -336,3 +336,15 @@ def test_an_unclosed_quote_is_reported_at_the_row_where_it_opens(signed_in, rows
     assert file_errors(response) == [
         "Le fichier CSV est mal formé à la ligne 3 (guillemet non fermé ou mal placé)."]
     assert Contact.objects.count() == 0
+
+
+@pytest.mark.parametrize(("cell", "code"), [
+    ("fr", "FR"), ("France", "FR"), ("Etats-Unis d'Amerique", "US"),
+    ("ÉTATS-UNIS D'AMÉRIQUE", "US"), ("United States of America", "US"),
+    ("  allemagne ", "DE"), ("Germany", "DE"),
+])
+def test_a_country_name_is_read_whatever_its_case_and_accents(signed_in, user, cell, code):
+    response = upload(signed_in, csv_bytes({**ROW, "Pays": cell, "Code postal": "10001"}))
+
+    assert response.status_code == 302, row_errors(response)
+    assert Contact.objects.get(owner=user).country == code
