@@ -261,6 +261,7 @@ LANGUAGE_COOKIE_DOMAIN = SESSION_COOKIE_DOMAIN
 # Largest CSV file "Importer" accepts, in bytes (2 MiB: some 15,000 contacts).
 ETS_ADDRESSBOOK_MAX_IMPORT_BYTES = env_int("ETS_ADDRESSBOOK_MAX_IMPORT_BYTES", 2 * 1024 * 1024,
                                            minimum=1024)
+ETS_ADDRESSBOOK_MAX_IMPORT_ROWS = env_int("ETS_ADDRESSBOOK_MAX_IMPORT_ROWS", 20_000, minimum=1)
 ETS_ADDRESSBOOK_PAGE_SIZE = env_int("ETS_ADDRESSBOOK_PAGE_SIZE", 25, minimum=1)
 
 # --- signin ---------------------------------------------------------------------

@@ -81,6 +81,9 @@ MESSAGES = {
         "ce n'est pas un carnet d'adresses."
     ),
     "no_rows": _("Le fichier ne contient aucun contact (seulement l'en-tête)."),
+    "too_many_rows": _(
+        "Le fichier contient plus de %(max)d contacts : importez-le en plusieurs fichiers."
+    ),
     "unnamed_cell": _(
         "La colonne %(letter)s n'a pas de nom dans l'en-tête mais cette ligne la remplit : "
         "son contenu serait perdu. Videz-la ou supprimez la colonne."
@@ -234,7 +237,7 @@ def _header_fields(cells: list[str]) -> tuple[list[str | None], list[str], list[
     return fields, missing, unknown, repeated
 
 
-def read_rows(text: str) -> tuple[list[Row], list[str | None]]:
+def read_rows(text: str, max_rows: int | None = None) -> tuple[list[Row], list[str | None]]:
     """Parse the text into rows keyed by field; return them and the header's fields.
 
     The header's fields are in the file's order (None for a column without a name), so
@@ -285,6 +288,10 @@ def read_rows(text: str) -> tuple[list[Row], list[str | None]]:
             raise ImportRefused("malformed", MESSAGES["malformed"] % {"line": number}) from None
         if not any(c.strip() for c in cells):
             continue
+        if max_rows is not None and len(rows) == max_rows:
+            # Each row is checked by the contact form: a file of tens of thousands of
+            # one-letter rows would hold a worker for a minute.
+            raise ImportRefused("too_many_rows", MESSAGES["too_many_rows"] % {"max": max_rows})
         row = Row(number)
         if len(cells) != len(fields):
             row.cell_count_error = cell_count_message(len(cells), len(fields))

@@ -104,7 +104,7 @@ def import_file(owner: User, raw: bytes) -> ImportResult:
     models.identity_key_of), is skipped rather than duplicated.
     """
     text = csvformat.decode(raw, settings.ETS_ADDRESSBOOK_MAX_IMPORT_BYTES)
-    rows, fields = csvformat.read_rows(text)
+    rows, fields = csvformat.read_rows(text, settings.ETS_ADDRESSBOOK_MAX_IMPORT_ROWS)
     contacts, errors = validate_rows(owner, rows, fields)
     if errors:
         return ImportResult(errors=errors[:MAX_LISTED_ERRORS],

@@ -348,3 +348,15 @@ def test_a_country_name_is_read_whatever_its_case_and_accents(signed_in, user, c
 
     assert response.status_code == 302, row_errors(response)
     assert Contact.objects.get(owner=user).country == code
+
+
+def test_a_file_of_more_contacts_than_the_limit_is_refused_whole(signed_in, settings):
+    settings.ETS_ADDRESSBOOK_MAX_IMPORT_ROWS = 3
+    rows = [{**ROW, "Nom": f"Martin{n}"} for n in range(4)]
+
+    response = upload(signed_in, csv_bytes(*rows))
+
+    assert file_errors(response) == [
+        "Le fichier contient plus de 3 contacts : importez-le en plusieurs fichiers."]
+    assert Contact.objects.count() == 0
+    assert upload(signed_in, csv_bytes(*rows[:3])).status_code == 302  # at the limit: fine
