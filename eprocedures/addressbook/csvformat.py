@@ -183,6 +183,13 @@ def decode(raw: bytes, max_bytes: int) -> str:
         raise ImportRefused("too_large", MESSAGES["too_large"] % {"max": size_label(max_bytes)})
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Texte Unicode": UTF-16 with its byte-order mark. Read as the text it is,
+        # the header check then says what is wrong (its cells are separated by tabs).
+        try:
+            raw = raw.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise ImportRefused("binary", MESSAGES["binary"]) from None
     if not raw.strip():
         raise ImportRefused("empty", MESSAGES["empty"])
     if b"\x00" in raw:

@@ -111,7 +111,7 @@ def test_an_empty_file_is_refused(signed_in, content):
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
     b"PK\x03\x04\x14\x00\x06\x00",  # an .xlsx is a zip file
     b"Type;Nom\r\nphysique;Du\x01pont\r\n",
-    b"\xff\xfe" + "Type;Nom".encode("utf-16-le"),
+    b"\xff\xfe" + b"\x00\xd8",  # UTF-16 announced, then a lone surrogate: not text
 ])
 def test_a_binary_file_is_refused(signed_in, content):
     response = upload(signed_in, content)
@@ -360,3 +360,13 @@ def test_a_file_of_more_contacts_than_the_limit_is_refused_whole(signed_in, sett
         "Le fichier contient plus de 3 contacts : importez-le en plusieurs fichiers."]
     assert Contact.objects.count() == 0
     assert upload(signed_in, csv_bytes(*rows[:3])).status_code == 302  # at the limit: fine
+
+
+def test_a_utf16_file_is_read_as_text(signed_in, user):
+    # Excel's "Unicode text" export: UTF-16 with a byte-order mark.
+    text = csv_bytes(ROW, bom=False).decode("utf-8")
+
+    response = upload(signed_in, text.encode("utf-16"))
+
+    assert response.status_code == 302
+    assert Contact.objects.get(owner=user).last_name == "Martin"
