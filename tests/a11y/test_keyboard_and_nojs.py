@@ -258,3 +258,27 @@ def test_the_phone_number_is_found_by_the_label_of_the_contract(site, page):
     expect(number).to_have_count(1)
     expect(number).to_have_attribute("type", "tel")
     expect(page.get_by_role("combobox", name="Indicatif")).to_have_count(1)
+
+
+def test_user_menu_closes_with_escape_and_when_the_focus_or_a_click_goes_elsewhere(
+        page, site, marie):
+    sign_in(page, site)
+    details = page.locator(".user-menu details")
+    is_open = lambda: details.evaluate("d => d.open")  # noqa: E731
+
+    tab_until(page, lambda f: f["tag"] == "summary")
+    page.keyboard.press("Enter")
+    tab_until(page, lambda f: f["tag"] == "a", limit=1)
+    page.keyboard.press("Escape")
+    assert not is_open()
+    assert focused(page)["tag"] == "summary"  # the focus is given back where it was
+
+    page.keyboard.press("Enter")
+    assert is_open()
+    page.mouse.click(5, 600)  # on the page, away from the menu
+    assert not is_open()
+
+    page.locator(".user-menu summary").focus()
+    page.keyboard.press("Enter")
+    tab_until(page, lambda f: f["tag"] == "button" and f["text"] != "Me déconnecter", limit=6)
+    assert not is_open()
