@@ -118,7 +118,7 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
                reason="rows", errors=len(result.errors))
         return render(request, "addressbook/import.html", context)
     record(request, "addressbook.import", user=request.user, created=result.created,
-           skipped=result.skipped)
+           skipped=result.skipped, repeated=result.repeated)
     messages.success(request, ngettext(
         "%(count)d contact importé.", "%(count)d contacts importés.", result.created,
     ) % {"count": result.created})
@@ -130,4 +130,12 @@ def import_contacts(request: HttpRequest) -> HttpResponse:
             "dupliqués.",
             result.skipped,
         ) % {"count": result.skipped})
+    if result.repeated:
+        messages.info(request, ngettext(
+            "%(count)d ligne du fichier répétait un contact d'une ligne précédente : il n'a "
+            "été importé qu'une fois.",
+            "%(count)d lignes du fichier répétaient un contact d'une ligne précédente : chacun "
+            "n'a été importé qu'une fois.",
+            result.repeated,
+        ) % {"count": result.repeated})
     return redirect("addressbook:list")

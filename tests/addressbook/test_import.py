@@ -43,7 +43,8 @@ def test_a_file_is_imported_and_phones_and_neutralised_cells_restored(signed_in,
     assert (company.legal_name, company.siren) == ("=Brevets SA", "732829320")
     assert "2 contacts importés." in signed_in.get(LIST).content.decode()
     assert AuditEvent.objects.get(event="addressbook.import").detail == {"created": 2,
-                                                                        "skipped": 0}
+                                                                        "skipped": 0,
+                                                                        "repeated": 0}
 
 
 @pytest.mark.parametrize("delimiter", [";", ","])
@@ -370,3 +371,17 @@ def test_a_utf16_file_is_read_as_text(signed_in, user):
 
     assert response.status_code == 302
     assert Contact.objects.get(owner=user).last_name == "Martin"
+
+
+def test_a_contact_repeated_within_the_file_is_told_apart_from_one_already_in_the_book(
+        signed_in, user):
+    response = upload(signed_in, csv_bytes(ROW, ROW, {**ROW, "Nom": "MARTIN"}))
+
+    assert response.status_code == 302
+    assert Contact.objects.filter(owner=user).count() == 1
+    page = signed_in.get(LIST).content.decode()
+    assert "1 contact importé." in page
+    assert ("2 lignes du fichier répétaient un contact d&#x27;une ligne précédente : chacun "
+            "n&#x27;a été importé qu&#x27;une fois.") in page
+    assert "déjà dans votre carnet" not in page
+
