@@ -39,6 +39,12 @@ def _fast_hasher(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_answer_floor(settings):
+    # The equal-time floor of the reset and fresh-link answers is tested on its own.
+    settings.ETS_EQUAL_ANSWER_MS = 0
+
+
+@pytest.fixture(autouse=True)
 def _isolated_mailbox(settings, tmp_path):
     settings.ETS_MAILBOX_DIR = tmp_path / "mailbox"
 

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from eprocedures.accounts.validators import password_rules
 from eprocedures.audit.services import record
 from eprocedures.core.decorators import allow_get, allow_get_post, allow_post
+from eprocedures.lib.timing import at_least
 
 from . import flows
 from .forms import (
@@ -184,7 +185,8 @@ def resend(request):
     form = ResendForm(request.POST if request.method == "POST" else None, throttled=(
         request.method == "POST" and flows.resend_limited(request)))
     if request.method == "POST" and form.is_valid():
-        flows.resend_activation(request, form.cleaned_data["email"])
+        with at_least():  # as long for an unknown address as for a known one
+            flows.resend_activation(request, form.cleaned_data["email"])
         return redirect("registration:resend_done")
     return render(request, "registration/resend.html", {"form": form})
 

@@ -15,6 +15,7 @@ from eprocedures.accounts.tokens import check_reset_token
 from eprocedures.accounts.validators import password_rules
 from eprocedures.core.decorators import allow_get, allow_get_post, allow_post
 from eprocedures.lib.http import safe_next
+from eprocedures.lib.timing import at_least
 
 from . import flows, pagecache
 from .flows import Outcome
@@ -103,7 +104,8 @@ def reset_request(request):
     # An empty POST is still a submission: it must get its "obligatoire" messages.
     form = ResetRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        result = flows.request_reset(request, form.cleaned_data["email"])
+        with at_least():  # as long for an unknown address as for a known one
+            result = flows.request_reset(request, form.cleaned_data["email"])
         if result.outcome is Outcome.THROTTLED:
             return throttled(request, 60)
         # The same redirect whatever the address: the e-mail says the rest.
