@@ -55,6 +55,15 @@ def _render_wizard(request, state, step, forms, status=200):
     return render(request, "registration/wizard.html", context, status=status)
 
 
+def _say_if_the_session_ended(request, state) -> None:
+    """A later step posted with nothing behind it: the session ended (signed out in another
+    tab, expired). Say so rather than show step 1 as if nothing had happened."""
+    if request.method == "POST" and not state.done and not state.values:
+        messages.warning(request, _(
+            "Votre session a expiré et les étapes déjà remplies n'ont pas pu être gardées : "
+            "reprenez votre inscription depuis la première étape."))
+
+
 @allow_get
 @never_cache
 def wizard(request):
@@ -73,6 +82,7 @@ def step(request, slug):
     if current is None or current is TERMS:
         raise Http404
     if not state.reachable(current):
+        _say_if_the_session_ended(request, state)
         return redirect(state.current().url())
     if request.method != "POST":  # GET or HEAD
         if request.method == "GET" and state.take_review(current):
@@ -106,6 +116,7 @@ def terms(request):
     """The last step: accepting the terms of use completes the registration."""
     state = WizardState(request.session)
     if not state.reachable(TERMS):
+        _say_if_the_session_ended(request, state)
         return redirect(state.current().url())
     if request.method != "POST":  # GET or HEAD
         return _render_wizard(request, state, TERMS, forms_for_display(TERMS, state))

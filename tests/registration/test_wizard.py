@@ -270,3 +270,19 @@ def test_a_last_step_that_failed_can_be_sent_again(client, wizard, monkeypatch):
 
     assert response["Location"] == "/inscription/terminee/"
     assert User.objects.filter(email="paul.durand@example.fr").exists()
+
+
+@pytest.mark.parametrize("slug", ["questions-secretes", "conditions"])
+def test_a_later_step_posted_after_the_session_ended_says_so(client, slug):
+    response = client.post(step_url(slug), {"answer_1": "Durand"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == step_url("identifiants")
+    assert ("Votre session a expiré et les étapes déjà remplies n'ont pas pu être gardées : "
+            "reprenez votre inscription depuis la première étape.") in unescape(
+                response.content.decode())
+
+
+def test_a_step_opened_out_of_order_by_a_link_says_nothing(client):
+    response = client.get(step_url("conditions"), follow=True)
+
+    assert "Votre session a expiré" not in unescape(response.content.decode())
