@@ -41,7 +41,10 @@ def share_session(page, client, site, language):
 
 def submit(page, language):
     page.locator("form:has(.actions) .actions button[type=submit]").click()
-    assert page.get_by_role("button", name=BUTTON[language]).count() == 1
+    page.wait_for_load_state()
+    # Retried until the page that answers the POST is there (a count right after the
+    # click may see the page in between, with no button).
+    expect(page.get_by_role("button", name=BUTTON[language])).to_have_count(1)
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
