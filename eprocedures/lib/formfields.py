@@ -84,7 +84,9 @@ class YesNoField(forms.TypedChoiceField):
     def __init__(self, **kwargs):
         # An optional question left unanswered reads as "Non".
         kwargs.setdefault("empty_value", None if kwargs.get("required", True) else False)
-        super().__init__(choices=YES_NO, coerce=lambda v: v == "oui", **kwargs)
+        # A stored bool is coerced too (Field.has_changed coerces the initial value):
+        # else True would read as False and "Oui" → "Non" would not count as a change.
+        super().__init__(choices=YES_NO, coerce=lambda v: v is True or v == "oui", **kwargs)
 
     def prepare_value(self, value):
         if value is True:

@@ -139,7 +139,6 @@ def update_contact_details(request, user: User, changed: list[str], phones: list
     else:
         user.siren = ""
     with transaction.atomic():
-        user.save()
         before = [str(p.number) for p in user.additional_phones.all()]
         after = [str(p) for p in phones]
         if before != after:
@@ -149,6 +148,12 @@ def update_contact_details(request, user: User, changed: list[str], phones: list
                 for i, number in enumerate(phones)
             )
             changed = [*changed, "additional_phones"]
+        if not changed:
+            return  # saved as shown: nothing to record, nobody to tell
+        # Only the fields this page edits: a whole-row save would write back an address or
+        # a password changed meanwhile by another request with the values read before it.
+        columns = {f.name for f in User._meta.concrete_fields}
+        user.save(update_fields=sorted((set(changed) | set(LEGAL_FIELDS)) & columns))
         record(request, "myinfo.contact_changed", user=user, fields=changed)
         emails.send_contact_changed(user)
 
@@ -158,11 +163,22 @@ def update_contact_details(request, user: User, changed: list[str], phones: list
 
 def _email_change_state(user: User) -> str:
     # The current address, the pending one and its nonce: a newer request, the change
-    # itself or any other change of the address kills the link.
+    # itself or any other change of the address kills the link. The password hash too:
+    # the notice to the old address tells an owner who did not ask to change the password,
+    # and a new password (changed here or reset) must then kill a link an intruder asked.
     pending = PendingEmailChange.objects.filter(user=user).first()
     if pending is None:
-        return f"{user.email}|none"
-    return f"{user.email}|{pending.new_email}|{pending.nonce}"
+        return f"{user.email}|{user.password}|none"
+    return f"{user.email}|{user.password}|{pending.new_email}|{pending.nonce}"
+
+
+# E-mails this page sends to one typed address (link or "already has an account" notice):
+# as few as registration sends, so that it cannot be used to flood someone's mailbox.
+EMAIL_CHANGE_PER_ADDRESS = 3
+
+
+def email_change_address_throttle() -> Throttle:
+    return Throttle("myinfo-email-change-address", EMAIL_CHANGE_PER_ADDRESS, 3600)
 
 
 def make_email_change_token(user: User) -> str:
@@ -196,15 +212,21 @@ def request_email_change(request, user: User, new_email: str) -> None:
     _consume_grant(request)
     with transaction.atomic():
         emails.send_email_change_requested(user, new_email)
+        # The same pending change shown in both cases (a new nonce kills any earlier link):
+        # the page must not tell a free address from one that has an account.
+        PendingEmailChange.objects.update_or_create(user=user, defaults={
+            "new_email": new_email, "nonce": new_nonce(), "created_at": timezone.now()})
+        over_limit = email_change_address_throttle().hit(new_email) > EMAIL_CHANGE_PER_ADDRESS
         if address_taken(new_email, user):
-            PendingEmailChange.objects.filter(user=user).delete()
             record(request, "myinfo.email_change_requested", user=user, success=False,
-                   reason="address_taken", new_email=new_email)
-            emails.send_email_address_taken(user, new_email)
+                   reason="address_taken", new_email=new_email, sent=not over_limit)
+            if not over_limit:
+                emails.send_email_address_taken(user, new_email)
             return
-        PendingEmailChange.objects.update_or_create(
-            user=user, defaults={"new_email": new_email, "nonce": new_nonce()}
-        )
+        if over_limit:
+            record(request, "myinfo.email_change_requested", user=user, success=False,
+                   reason="too_many_emails", new_email=new_email)
+            return
         token = make_email_change_token(user)
         link = settings.ETS_SITE_URL + reverse("myinfo:email_confirm", args=[token])
         record(request, "myinfo.email_change_requested", user=user, new_email=new_email)
@@ -299,7 +321,9 @@ def change_password(request, user: User, password: str) -> int:
     """
     with transaction.atomic():
         user.set_password(password)
-        user.save()  # records the password in the history (validators' password_changed)
+        # The password only (the history is recorded by set_password's validators): a
+        # whole-row save would write back an address confirmed meanwhile from its link.
+        user.save(update_fields=["password"])
         ended = end_other_sessions(user, keep_session_key=request.session.session_key)
         keep_this_session(request, user)
         record(request, "myinfo.password_changed", user=user, sessions_ended=ended)

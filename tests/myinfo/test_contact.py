@@ -137,3 +137,41 @@ def test_the_password_page_lists_each_rule_on_its_own(signed_in):
     rules = re.findall(r"<li>(.*?)</li>", found)
     assert len(rules) == 8
     assert "doit contenir au moins un chiffre [0-9]." in rules
+
+
+def test_saving_the_details_as_shown_records_and_sends_nothing(signed_in, user):
+    from eprocedures.outbox.models import OutgoingEmail
+
+    signed_in.post(URL, contact_data())  # now the details are these
+    before = OutgoingEmail.objects.count()
+    AuditEvent.objects.all().delete()
+
+    response = signed_in.post(URL, contact_data())
+
+    assert response["Location"] == "/mes-informations/"
+    assert not AuditEvent.objects.filter(event="myinfo.contact_changed").exists()
+    assert OutgoingEmail.objects.count() == before
+
+
+def test_a_change_of_details_does_not_write_back_an_address_changed_meanwhile(signed_in, user):
+    # The page read the account, then the address changed from its link before the save:
+    # only the edited fields are written.
+    from eprocedures.myinfo import flows
+
+    stale = User.objects.get(pk=user.pk)
+    User.objects.filter(pk=user.pk).update(email="paul.nouveau@example.fr")
+    stale.city = "ROUBAIX"
+    request = type("Request", (), {"META": {"REMOTE_ADDR": "127.0.0.1"}, "user": stale})()
+
+    flows.update_contact_details(request, stale, ["city"], [])
+
+    fresh = User.objects.get(pk=user.pk)
+    assert (fresh.email, fresh.city) == ("paul.nouveau@example.fr", "ROUBAIX")
+
+
+def test_a_yes_no_answer_changed_from_the_stored_one_counts_as_a_change():
+    from eprocedures.lib.formfields import YesNoField
+
+    field = YesNoField()
+    assert field.has_changed(True, "non") and field.has_changed(False, "oui")
+    assert not field.has_changed(True, "oui") and not field.has_changed(False, "non")

@@ -211,7 +211,10 @@ def test_an_address_of_another_account_is_not_revealed_on_screen(signed_in, user
     assert "Cette adresse est déjà celle d'un compte" in mail.body_text
     assert "Paul" not in mail.body_text and "paul.durand" not in mail.body_text
     assert "/confirmer/" not in mail.body_text
-    assert not PendingEmailChange.objects.exists()
+    # The index shows the change pending exactly as for a free address (before, nothing:
+    # which told that the address had an account).
+    assert ("Changement vers deja.pris@example.fr en attente : suivez le lien envoyé à cette "
+            "adresse.") in html
     event = AuditEvent.objects.get(event="myinfo.email_change_requested")
     assert (event.outcome, event.detail["reason"]) == ("failure", "address_taken")
 
@@ -270,3 +273,46 @@ def test_the_link_to_an_unconfirmed_address_does_not_greet_by_name(signed_in, us
     [link_mail] = mails_to(NEW)
     assert link_mail.body_text.lstrip().startswith("Bonjour,")
     assert user.last_name not in link_mail.body_text.split("\n")[0]
+
+
+def test_a_new_password_kills_a_pending_address_change_link(signed_in, user):
+    # An intruder in the session asks for their own address; the owner, told by the notice
+    # to the old address, changes the password: the intruder's link must die with it.
+    from django.test import Client
+
+    ask_for(signed_in)
+    path = link_path()
+    owner = sign_in(Client(), user)
+    response = owner.post("/mes-informations/mot-de-passe/", {
+        "current_password": "Vague;Marine7", "password1": "Nouveau;Mot2passe",
+        "password2": "Nouveau;Mot2passe"})
+    assert response.status_code == 302
+
+    Client().post(path)
+
+    assert User.objects.get(pk=user.pk).email == "paul.durand@example.fr"
+    refused = AuditEvent.objects.get(event="myinfo.email_change_link_refused")
+    assert refused.outcome == "failure"
+
+
+def test_asking_again_restarts_the_pending_change(signed_in, user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ask_for(signed_in, "premiere@example.fr")
+    PendingEmailChange.objects.update(created_at=timezone.now() - timedelta(hours=23, minutes=59))
+    ask_for(signed_in, "seconde@example.fr")
+
+    pending = PendingEmailChange.objects.get(user=user)
+    assert timezone.now() - pending.created_at < timedelta(minutes=1)
+
+
+def test_no_more_than_three_emails_an_hour_go_to_one_typed_address(signed_in, user):
+    for _ in range(5):
+        ask_for(signed_in, "victime@example.org")
+
+    assert len(mails_to("victime@example.org")) == 3
+    refused = AuditEvent.objects.filter(event="myinfo.email_change_requested",
+                                        detail__reason="too_many_emails")
+    assert refused.count() == 2
