@@ -52,7 +52,7 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def env_log_level(name: str, default: str) -> str:
-    raw = (os.environ.get(name) or default).strip().upper()
+    raw = ((os.environ.get(name) or "").strip() or default).upper()
     if raw not in logging.getLevelNamesMapping() or raw == "NOTSET":
         raise ImproperlyConfigured(
             f"{name} must be DEBUG, INFO, WARNING, ERROR or CRITICAL, not {raw!r}")
@@ -162,8 +162,8 @@ def env_email(name: str) -> dict:
 
 def secret_key(data_dir: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept in the data folder."""
-    value = os.environ.get("SECRET_KEY")
-    if value:
+    value = (os.environ.get("SECRET_KEY") or "").strip()
+    if value:  # blank: unset, as every setting (a one-space key would sign everything)
         return value
     path = data_dir / "secret_key"
     if path.exists():

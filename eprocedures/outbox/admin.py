@@ -38,7 +38,11 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "to", "status", "attempts", "next_attempt_at"]
     list_filter = ["status", "kind"]
     search_fields = ["to", "subject"]
-    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+    # The bodies carry live links (reset, activation, card codes): whoever may read this list
+    # must not be able to take an account over with them. Subject, recipient and status only.
+    exclude = ["body_text", "body_html"]
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields
+                       if f.name not in ("body_text", "body_html")]
     actions = [send_again]
 
     def has_add_permission(self, request):

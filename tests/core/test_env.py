@@ -183,3 +183,35 @@ def test_each_mail_scheme_means_what_mail_servers_mean(monkeypatch, url, tls, ss
     monkeypatch.setenv("EMAIL_URL", url)
     mail = env.env_email("EMAIL_URL")
     assert (bool(mail.get("EMAIL_USE_TLS")), bool(mail.get("EMAIL_USE_SSL"))) == (tls, ssl)
+
+
+def test_a_blank_log_level_or_secret_key_counts_as_unset(monkeypatch, tmp_path):
+    monkeypatch.setenv("LOG_LEVEL", " ")
+    assert env.env_log_level("LOG_LEVEL", "INFO") == "INFO"
+    monkeypatch.setenv("SECRET_KEY", "  ")
+    key = env.secret_key(tmp_path)
+    assert len(key) > 40 and key == (tmp_path / "secret_key").read_text().strip()
+
+
+def test_gunicorn_refuses_to_start_on_a_setting_the_checks_find_wrong(tmp_path):
+    # gunicorn imports eprocedures.wsgi and never runs the system checks itself.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    environment = {**os.environ, "ETS_SITE_URL": "procedures.example.org",  # no scheme
+                   "ETS_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "eprocedures.settings"}
+    environment.pop("DATABASE_URL", None)
+    started = subprocess.run([sys.executable, "-c", "import eprocedures.wsgi"], cwd=root,
+                             env=environment, capture_output=True, text=True, timeout=120)
+
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr and "ETS_SITE_URL" in started.stderr
+
+    environment["ETS_SITE_URL"] = "https://procedures.example.org"
+    environment["ALLOWED_HOSTS"] = "procedures.example.org"
+    started = subprocess.run([sys.executable, "-c", "import eprocedures.wsgi"], cwd=root,
+                             env=environment, capture_output=True, text=True, timeout=120)
+    assert started.returncode == 0, started.stderr[-2000:]

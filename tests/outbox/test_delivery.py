@@ -266,3 +266,20 @@ def test_an_internationalised_domain_receives_its_own_mail(smtp_server, run_mail
 
     [message] = smtp_server.messages
     assert smtp_server.to("paul@xn--strae-oqa.de") == [message]  # not strasse.de
+
+
+def test_the_support_desk_never_sees_the_links_an_email_carries(admin_client):
+    from eprocedures.accounts.tokens import make_reset_token
+    from tests.factories import person
+
+    user = person("paul.durand@example.fr")
+    token = make_reset_token(user)
+    email = send_templated("outbox/email/test", user.email, {"name": f"lien /{token}/"})
+    assert token in email.body_text
+
+    page = admin_client.get(f"/admin/outbox/outgoingemail/{email.pk}/change/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert token not in html
+    assert "paul.durand@example.fr" in html  # the recipient, status and subject stay

@@ -239,3 +239,16 @@ def test_the_refresh_keeps_the_current_crl_rather_than_one_not_valid_yet(pki_tre
 
     card, _ = sub.issue_card("Paul Durand")
     assert services.verify(card).status is CertStatus.OK  # the current CRL still serves
+
+
+def test_the_crl_job_on_a_portal_without_smartcards_says_so_and_succeeds(settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    settings.ETS_SMARTCARD_CA_FILE = str(tmp_path / "absent.pem")
+    out = io.StringIO()
+
+    call_command("smartcard_refresh_crls", stdout=out)  # no exception: exit code 0
+
+    assert "No card issuer bundle" in out.getvalue()

@@ -55,6 +55,11 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=30)
 
     def handle(self, *args, url, timeout, **options):
+        if not Path(settings.ETS_SMARTCARD_CA_FILE).exists():
+            # A portal without smartcards: the cron job has nothing to do, and says so.
+            self.stdout.write(f"No card issuer bundle at {settings.ETS_SMARTCARD_CA_FILE}: "
+                              "smartcard sign-in is not set up, no CRL to fetch.")
+            return
         anchors = services.load_pem_bundle(settings.ETS_SMARTCARD_CA_FILE)
         folder = Path(settings.ETS_SMARTCARD_CRL_DIR)
         folder.mkdir(parents=True, exist_ok=True)
