@@ -85,3 +85,20 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             add_never_cache_headers(response)
         return response
+
+
+class UntrustedProxyHeadersMiddleware:
+    """X-Forwarded-Proto is believed only from ETS_TRUSTED_PROXIES, as X-Forwarded-For is.
+
+    Django's SECURE_PROXY_SSL_HEADER believes it from any peer: a client reaching gunicorn
+    directly could then pass for https. First in the list, before SecurityMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        remote = request.META.get("REMOTE_ADDR", "").partition("%")[0]
+        if remote not in settings.ETS_TRUSTED_PROXIES:
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
+        return self.get_response(request)

@@ -76,3 +76,24 @@ def test_a_sign_in_with_a_nul_in_the_user_agent_is_audited_without_it(client):
 def test_a_zone_on_the_peer_address_is_dropped(settings):
     settings.ETS_TRUSTED_PROXIES = ["127.0.0.1"]
     assert client_ip(request("fe80::1%eth0")) == "fe80::1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("peer", "secure"), [("127.0.0.1", True), ("203.0.113.9", False)])
+def test_forwarded_proto_is_believed_only_from_a_trusted_proxy(settings, peer, secure):
+    from django.http import HttpResponse
+
+    from eprocedures.core.middleware import UntrustedProxyHeadersMiddleware
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.ETS_TRUSTED_PROXIES = ["127.0.0.1"]
+    seen = {}
+
+    def view(request):
+        seen["secure"] = request.is_secure()
+        return HttpResponse()
+
+    request = RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_PROTO="https")
+    UntrustedProxyHeadersMiddleware(view)(request)
+
+    assert seen["secure"] is secure
