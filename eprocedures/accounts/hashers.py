@@ -1,5 +1,13 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.hashers import Argon2PasswordHasher
+
+
+def normalized(password: str) -> str:
+    """NFKC, as NIST SP 800-63B asks: "é" typed as one character on one device and as
+    "e" + an accent on another is one password."""
+    return unicodedata.normalize("NFKC", password)
 
 
 class ETSArgon2PasswordHasher(Argon2PasswordHasher):
@@ -9,6 +17,19 @@ class ETSArgon2PasswordHasher(Argon2PasswordHasher):
     gain in strength. The algorithm name stays "argon2", so hashes made with other
     costs still verify and Django re-hashes them at the next successful check.
     """
+
+    def encode(self, password, salt):
+        return super().encode(normalized(password), salt)
+
+    def verify(self, password, encoded):
+        canonical = normalized(password)
+        if super().verify(canonical, encoded):
+            return True
+        # A hash made before passwords were normalised holds the password as typed then.
+        # Only a password that normalisation changes (never an ASCII one) costs a second
+        # verification, and a wrong one costs it for an unknown address too (the dummy hash
+        # goes through here as well): the timing stays the same.
+        return canonical != password and super().verify(password, encoded)
 
     @property
     def time_cost(self):

@@ -163,9 +163,20 @@ class AdditionalPhone(models.Model):
         return str(self.number)
 
 
+# What phones and word processors put in place of what the owner typed when registering:
+# curly apostrophes, and the "oe"/"ae" they join into one letter.
+_ANSWER_SPELLINGS = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'",
+                                   "œ": "oe", "æ": "ae"})
+
+
+def fold_answer(answer: str) -> str:
+    """An answer's folded form: case, accents, spaces, apostrophes and œ/æ set aside."""
+    return fold(answer).translate(_ANSWER_SPELLINGS)
+
+
 def hash_secret_answer(answer: str) -> str:
-    """Answers are kept only as Argon2 hashes of their folded form (case, accents, spaces)."""
-    return make_password(fold(answer))
+    """Answers are kept only as Argon2 hashes of their folded form (fold_answer)."""
+    return make_password(fold_answer(answer))
 
 
 class SecretAnswer(models.Model):
@@ -190,7 +201,11 @@ class SecretAnswer(models.Model):
         return QUESTION_LABELS.get(self.question, self.question)
 
     def check_answer(self, answer: str) -> bool:
-        return check_password(fold(answer), self.answer_hash)
+        folded = fold_answer(answer)
+        if check_password(folded, self.answer_hash):
+            return True
+        # An answer hashed before apostrophes and œ/æ were folded: its older form.
+        return folded != fold(answer) and check_password(fold(answer), self.answer_hash)
 
 
 class PasswordHistory(models.Model):

@@ -209,3 +209,29 @@ def test_country_names_of_the_registration_step_follow_the_language(client):
         client.cookies["ets_language"] = language
         html = client.get("/inscription/informations/").content.decode()
         assert f'<option value="DE">{germany}</option>' in html, language
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("registered", "typed"), [
+    ("D'Artagnan", "D’Artagnan"),  # a phone's curly apostrophe
+    ("Coeur", "Cœur"), ("Cœur", "coeur"), ("Lætitia", "laetitia"),
+    ("  Éric  LE Blanc ", "eric le blanc"),
+])
+def test_a_secret_answer_matches_as_the_owner_would_type_it(registered, typed):
+    from eprocedures.accounts.models import SecretAnswer, hash_secret_answer
+
+    answer = SecretAnswer(question="favourite_sport", answer_hash=hash_secret_answer(registered))
+
+    assert answer.check_answer(typed)
+    assert not answer.check_answer("autre chose")
+
+
+@pytest.mark.django_db
+def test_an_answer_hashed_before_apostrophes_were_folded_still_matches():
+    from django.contrib.auth.hashers import make_password
+
+    from eprocedures.accounts.models import SecretAnswer
+
+    answer = SecretAnswer(question="favourite_sport", answer_hash=make_password(fold("Cœur")))
+
+    assert answer.check_answer("Cœur")

@@ -31,3 +31,25 @@ def test_new_passwords_use_owasp_parameters(db):
 
 def test_unknown_address_is_checked_against_a_hash_of_the_current_hasher():
     assert flows._dummy_hash().startswith(OWASP)
+
+
+COMPOSED, DECOMPOSED = "Tournesol;42Bl\u00e9", "Tournesol;42Ble\u0301"  # "é" as one or two
+
+
+def test_a_password_is_one_whatever_the_unicode_form_it_is_typed_in(client):
+    # NIST SP 800-63B 5.1.1.2: normalised (NFKC) before hashing and before checking.
+    user = make_user(password=COMPOSED)
+
+    response = client.post("/connexion/", {"email": user.email, "password": DECOMPOSED})
+
+    assert response["Location"] == "/"
+
+
+def test_a_hash_made_before_normalisation_still_verifies(db):
+    from eprocedures.accounts.hashers import ETSArgon2PasswordHasher
+
+    hasher = ETSArgon2PasswordHasher()
+    old = Argon2PasswordHasher.encode(hasher, DECOMPOSED, hasher.salt())  # as typed then
+
+    assert hasher.verify(DECOMPOSED, old)
+    assert not hasher.verify("Tournesol;42Ble", old)
