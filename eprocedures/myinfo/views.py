@@ -40,6 +40,9 @@ MESSAGES = {
     "password_changed": _("Votre mot de passe a été modifié. Vos autres sessions ont été "
                           "fermées."),
     "questions_changed": _("Vos questions secrètes ont été modifiées."),
+    "email_link_other_account": _(
+        "Ce lien concerne un autre compte que celui avec lequel vous êtes connecté : "
+        "déconnectez-vous, puis ouvrez-le de nouveau."),
 }
 
 LINK_MESSAGES = {
@@ -190,6 +193,13 @@ def mobile_new(request):
 @allow_get_post
 def email_confirm(request, token):
     """The link of the e-mail: GET shows the change, POST makes it (mail scanners only GET)."""
+    peek = flows.pending_email_change(token)
+    if (peek.outcome is ChangeOutcome.CHANGED and request.user.is_authenticated
+            and request.user.pk != peek.user.pk):
+        # Signed in as someone else: "your account's address will become…" would be about
+        # another account than the one the page greets. Nothing is changed from here.
+        return render(request, "myinfo/email_confirm.html", {
+            "result": peek, "refusal": MESSAGES["email_link_other_account"]}, status=400)
     if request.method == "POST":
         result = flows.confirm_email_change(request, token)
         if result.outcome is ChangeOutcome.CHANGED:

@@ -316,3 +316,22 @@ def test_no_more_than_three_emails_an_hour_go_to_one_typed_address(signed_in, us
     refused = AuditEvent.objects.filter(event="myinfo.email_change_requested",
                                         detail__reason="too_many_emails")
     assert refused.count() == 2
+
+
+def test_a_link_opened_while_signed_in_as_another_account_changes_nothing(signed_in, user):
+    from django.test import Client
+
+    ask_for(signed_in)
+    path = link_path()
+    other = sign_in(Client(), make_user("autre.compte@example.fr"))
+
+    shown = other.get(path)
+    posted = other.post(path)
+
+    for response in (shown, posted):
+        assert response.status_code == 400
+        assert ("Ce lien concerne un autre compte que celui avec lequel vous êtes connecté : "
+                "déconnectez-vous, puis ouvrez-le de nouveau.") in page(response)
+    assert User.objects.get(pk=user.pk).email == "paul.durand@example.fr"
+    assert signed_in.post(path)["Location"] == "/mes-informations/"  # the owner still can
+    assert User.objects.get(pk=user.pk).email == NEW
