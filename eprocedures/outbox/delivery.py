@@ -93,6 +93,10 @@ def deliver(email_id: int) -> str:
 
 
 def queue_depth() -> dict:
-    pending = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING).count()
+    """Counts for /healthz, and how long the oldest pending e-mail has waited (seconds):
+    a figure that grows while no worker runs or SMTP refuses, for a monitor to alert on."""
+    pending = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.PENDING)
     failed = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count()
-    return {"pending": pending, "failed": failed}
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    waited = int((timezone.now() - oldest).total_seconds()) if oldest else 0
+    return {"pending": pending.count(), "failed": failed, "oldest_pending_seconds": waited}
