@@ -55,18 +55,28 @@ MESSAGES = {
 }
 
 
+def mark_required_selects(form) -> None:
+    """Django leaves ``required`` off a list whose first choice is not empty ("France"):
+    a required list says so to assistive technology with aria-required (WCAG 1.3.1)."""
+    for field in form.fields.values():
+        if field.required and isinstance(field.widget, forms.Select):
+            field.widget.attrs.setdefault("aria-required", "true")
+
+
 class ETSForm(forms.Form):
     """Labels exactly as written (no trailing colon)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        mark_required_selects(self)
 
 
 class ETSModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        mark_required_selects(self)
 
 
 class IdentifiersForm(ETSForm):
@@ -134,6 +144,7 @@ class ContactDetailsForm(ETSModelForm):
             "city": _("Ville"),
         }
         widgets = {
+            "civility": forms.Select(attrs={"autocomplete": "honorific-prefix"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "family-name"}),
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "street_number": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -150,6 +161,7 @@ class ContactDetailsForm(ETSModelForm):
         # the list would keep the language of the first request the process served).
         self.fields["country"].choices = list(countries)
         self.fields["country"].initial = "FR"
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
         one_line_text(self)
 
     def clean_street_number(self):
@@ -189,6 +201,7 @@ class LegalPersonForm(ETSModelForm):
         self.country = country
         self.fields["legal_name"].required = True
         self.fields["legal_form"].required = True
+        self.fields["legal_name"].widget.attrs["autocomplete"] = "organization"
         # France: the SIREN; elsewhere: the registration number of that country.
         if country == "FR":
             del self.fields["registration_number"]

@@ -34,6 +34,11 @@ class PhoneWidget(forms.MultiWidget):
             number = context["widget"]["subwidgets"][1]["attrs"]
             number.pop("aria-label", None)
             number["aria-labelledby"] = f"{base}_legend"
+            if context["widget"]["attrs"].get("aria-invalid"):
+                # The error summary sends the focus to the number: its message must be read
+                # there; the dial code is not what is wrong.
+                number["aria-describedby"] = f"{base}_error"
+                context["widget"]["subwidgets"][0]["attrs"].pop("aria-invalid", None)
         return context
 
     def decompress(self, value):

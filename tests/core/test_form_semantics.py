@@ -1,0 +1,56 @@
+"""What axe cannot see: titles that say a form was refused, errors tied to the field the
+summary sends the focus to, required lists, autocomplete tokens (WCAG 1.3.1, 1.3.5, 3.3.1)."""
+
+import re
+
+import pytest
+
+from tests.registration.conftest import IDENTIFIERS, step_url
+
+pytestmark = pytest.mark.django_db
+
+
+def title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S)[1]
+
+
+def tag(response, pattern) -> str:
+    return re.search(pattern, response.content.decode())[0]
+
+
+def test_each_wizard_step_has_its_own_title_and_a_refused_one_says_error(client):
+    shown = client.get(step_url("identifiants"))
+    refused = client.post(step_url("identifiants"), {**IDENTIFIERS, "email": "pas-une-adresse"})
+
+    assert title(shown).startswith("Etape 1 : Mes identifiants – Inscription – ")
+    assert title(refused).startswith("Erreur : Etape 1 : Mes identifiants – Inscription – ")
+
+
+def test_a_refused_sign_in_says_error_in_the_title_in_both_languages(client):
+    assert not title(client.get("/connexion/")).startswith("Erreur")
+    refused = client.post("/connexion/", {"email": "personne@example.fr", "password": "x"})
+    assert title(refused).startswith("Erreur : ")
+
+    client.cookies["ets_language"] = "en"
+    refused = client.post("/connexion/", {"email": "personne@example.fr", "password": "x"})
+    assert title(refused).startswith("Error: ")
+
+
+def test_a_wrong_phone_number_is_described_on_the_number_not_the_dial_code(client):
+    response = client.post(step_url("identifiants"), {**IDENTIFIERS, "mobile_phone_number": "12"})
+
+    number = tag(response, r'<input type="tel"[^>]*>')
+    dial_code = tag(response, r'<select name="mobile_phone_region"[^>]*>')
+    assert 'aria-describedby="id_mobile_phone_error"' in number
+    assert 'aria-invalid="true"' in number
+    assert "aria-invalid" not in dial_code
+
+
+def test_required_lists_say_so_and_fields_carry_their_autocomplete_tokens(client):
+    client.post(step_url("identifiants"), IDENTIFIERS)
+
+    page = client.get(step_url("informations"))
+
+    country = tag(page, r'<select name="country"[^>]*>')
+    assert 'aria-required="true"' in country and 'autocomplete="country"' in country
+    assert 'autocomplete="honorific-prefix"' in tag(page, r'<select name="civility"[^>]*>')
