@@ -14,6 +14,14 @@ class AdditionalPhoneInline(admin.TabularInline):
     extra = 0
 
 
+# Fields of "Mes coordonnées": a change of one made by the support desk is notified.
+CONTACT_DETAILS = {
+    "civility", "last_name", "first_name", "country", "street_number", "street_type",
+    "street_name", "address_complement", "po_box", "postal_code", "city",
+    "is_attorney", "is_legal_person", "legal_name", "legal_form", "siren",
+    "registration_number",
+}
+
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
     list_display = ["email", "last_name", "first_name", "state", "date_joined",
@@ -59,6 +67,14 @@ class UserAdmin(admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             record(request, "account.changed_by_support", user=obj, email=obj.email,
                    staff=request.user.email, fields=sorted(form.changed_data))
+            # The owner is told of a change of their identifiers or details, whoever made it
+            # (ASVS 2.2.3), as when they make it themselves from "Mes informations".
+            from eprocedures.myinfo import emails as notices
+
+            if change and "mobile_phone" in form.changed_data:
+                notices.send_mobile_changed(obj)
+            if change and set(form.changed_data) & CONTACT_DETAILS:
+                notices.send_contact_changed(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

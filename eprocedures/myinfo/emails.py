@@ -49,17 +49,25 @@ def send_email_change_link(user: User, new_email: str, link: str):
 
 
 def send_email_address_taken(user: User, new_email: str):
-    """To the new address when it already has an account: no link, and why."""
+    """To the new address when it already has an account: no link, and why.
+
+    In the language of the account that address belongs to: that is who reads it."""
+    language = User.objects.filter(email__iexact=new_email).values_list(
+        "language", flat=True).first() or user.language
     return send_templated("myinfo/email/email_address_taken", new_email,
                           _context(user, new_email=new_email, greet_by_name=False),
-                          language=user.language)
+                          language=language)
 
 
 def send_email_changed(user: User, old_email: str, new_email: str):
     """The change is made: both addresses are told."""
     context = _context(user, old_email=old_email, new_email=new_email)
     for address in (old_email, new_email):
-        send_templated("myinfo/email/email_changed", address, context, language=user.language)
+        # At the old address a "forgotten password" link would no longer arrive: the
+        # advice there is to call the help desk.
+        send_templated("myinfo/email/email_changed", address,
+                       {**context, "to_old_address": address == old_email},
+                       language=user.language)
 
 
 def send_mobile_changed(user: User):
