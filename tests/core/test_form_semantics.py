@@ -54,3 +54,12 @@ def test_required_lists_say_so_and_fields_carry_their_autocomplete_tokens(client
     country = tag(page, r'<select name="country"[^>]*>')
     assert 'aria-required="true"' in country and 'autocomplete="country"' in country
     assert 'autocomplete="honorific-prefix"' in tag(page, r'<select name="civility"[^>]*>')
+
+
+@pytest.mark.parametrize("path", ["/connexion/", "/mot-de-passe-oublie/",
+                                  "/activation/nouveau-lien/"])
+def test_every_form_with_stars_says_what_they_mean(client, path):
+    html = client.get(path).content.decode()
+
+    assert 'aria-hidden="true"> *</span>' in html  # a required field is marked
+    assert "Les champs suivis d'un * sont obligatoires." in html
