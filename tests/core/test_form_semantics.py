@@ -63,3 +63,18 @@ def test_every_form_with_stars_says_what_they_mean(client, path):
 
     assert 'aria-hidden="true"> *</span>' in html  # a required field is marked
     assert "Les champs suivis d'un * sont obligatoires." in html
+
+
+def test_the_error_summary_counts_the_messages_it_lists(client):
+    from eprocedures.accounts.tokens import make_activation_token
+    from tests.registration.conftest import make_account
+
+    token = make_activation_token(make_account())
+
+    response = client.post(f"/activation/{token}/", {"password1": "court", "password2": "court"})
+
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)[0]
+    listed = summary.count("<li>")
+    assert listed > 1
+    assert f"Le formulaire contient {listed} erreurs :" in summary

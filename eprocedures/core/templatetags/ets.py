@@ -27,3 +27,9 @@ def error_title_prefix(context) -> str:
     if any(_has_errors(v) for v in context.flatten().values()):
         return gettext("Erreur :") + " "
     return ""
+
+
+@register.filter
+def error_count(form) -> int:
+    """The number of messages the error summary lists (a field may have several)."""
+    return sum(len(messages) for messages in form.errors.values())
