@@ -247,6 +247,23 @@ class TermsForm(ETSForm):
         return True
 
 
+RULES_ID = "password-rules-list"  # the <ul> of the rules on every new-password page
+
+
+class _RulesBoundField(forms.BoundField):
+    @property
+    def aria_describedby(self):
+        # The rules, then Django's own help text and error: read when the field is reached.
+        return " ".join(filter(None, [RULES_ID, super().aria_describedby]))
+
+
+class NewPasswordField(forms.CharField):
+    """The new password: described by the page's list of rules (WCAG 1.3.1, 3.3.2)."""
+
+    def get_bound_field(self, form, field_name):
+        return _RulesBoundField(form, self, field_name)
+
+
 class SetPasswordForm(ETSForm):
     """A new password and its confirmation, checked by every validator for this user.
 
@@ -258,7 +275,7 @@ class SetPasswordForm(ETSForm):
     confirmation_label = _("Confirmez votre mot de passe")
 
     # The rules cap length at 32; a far larger input is refused before hashing.
-    password1 = forms.CharField(
+    password1 = NewPasswordField(
         strip=False,
         max_length=1024,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),

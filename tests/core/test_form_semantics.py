@@ -78,3 +78,20 @@ def test_the_error_summary_counts_the_messages_it_lists(client):
     listed = summary.count("<li>")
     assert listed > 1
     assert f"Le formulaire contient {listed} erreurs :" in summary
+
+
+def test_the_new_password_field_is_described_by_the_rules_on_every_page(client):
+    from eprocedures.accounts.tokens import make_activation_token
+    from tests.registration.conftest import make_account
+
+    token = make_activation_token(make_account())
+    shown = client.get(f"/activation/{token}/")
+    refused = client.post(f"/activation/{token}/", {"password1": "court", "password2": "court"})
+
+    for response in (shown, refused):
+        html = response.content.decode()
+        assert 'id="password-rules-list"' in html
+        field = tag(response, r'<input type="password" name="password1"[^>]*>')
+        assert 'aria-describedby="password-rules-list id_password1_helptext' in field
+    assert "id_password1_error" in tag(refused, r'<input type="password" name="password1"[^>]*>')
+    assert '<details class="password-rules" id="password-rules" open>' in shown.content.decode()

@@ -288,7 +288,7 @@ def test_the_new_password_page_lists_each_rule_on_its_own(client, user):
     request_reset(client, user.email)
     html = client.get(link_in(OutgoingEmail.objects.get(to=user.email))).content.decode()
 
-    rules = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="rules">(.*?)</ul>', html, re.S)[1])
+    rules = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="rules"[^>]*>(.*?)</ul>', html, re.S)[1])
 
     assert len(rules) == 8
     assert "doit contenir au moins une lettre majuscule [A-Z]." in rules
