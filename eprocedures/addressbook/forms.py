@@ -98,6 +98,17 @@ class ContactForm(ContactDetailsForm):
         self.check_duplicates = check_duplicates
         for name in REQUIRED_BY_KIND.get(self.selected_kind, ()):
             self.fields[name].required = True
+        # Each kind's group of fields is shown for that kind: its mandatory fields are
+        # marked (* and aria-required) whichever kind is chosen now, so that choosing the
+        # other one does not show unmarked mandatory fields.
+        for names in REQUIRED_BY_KIND.values():
+            for name in names:
+                self.fields[name].required_when_shown = True
+                self.fields[name].widget.attrs["aria-required"] = "true"
+        # A contact's numbers, not the user's own: no autocomplete from the browser.
+        for name in ("phone", "mobile_phone"):
+            for widget in self.fields[name].widget.widgets:
+                widget.attrs["autocomplete"] = "off"
 
     @classmethod
     def for_rows(cls, owner):

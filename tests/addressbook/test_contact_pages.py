@@ -291,3 +291,16 @@ def test_the_identity_constraint_is_still_validated_outside_forms(user):
         twin.full_clean()
     assert refused.value.messages == [
         "Un objet Contact avec ces champs Titulaire du carnet et Identity key existe déjà."]
+
+
+def test_both_kinds_mandatory_fields_are_marked_and_phones_are_not_autocompleted(signed_in):
+    import re
+
+    html = signed_in.get("/carnet-adresses/ajouter/").content.decode()
+
+    for field_id in ("id_last_name", "id_legal_name", "id_legal_form"):
+        label = re.search(rf'<label for="{field_id}">(.*?)</label>', html, re.S)[1]
+        assert '<span class="required" aria-hidden="true"> *</span>' in label, field_id
+        assert 'aria-required="true"' in re.search(rf'<[^>]*id="{field_id}"[^>]*>', html)[0]
+    for phone in re.findall(r'<(?:input|select)[^>]*name="(?:phone|mobile_phone)_[^"]*"[^>]*>', html):
+        assert 'autocomplete="off"' in phone
