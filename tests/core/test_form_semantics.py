@@ -95,3 +95,10 @@ def test_the_new_password_field_is_described_by_the_rules_on_every_page(client):
         assert 'aria-describedby="password-rules-list id_password1_helptext' in field
     assert "id_password1_error" in tag(refused, r'<input type="password" name="password1"[^>]*>')
     assert '<details class="password-rules" id="password-rules" open>' in shown.content.decode()
+
+
+def test_a_wizard_steps_error_summary_is_a_heading_under_the_steps_own(client):
+    response = client.post(step_url("identifiants"), {**IDENTIFIERS, "email": "x"})
+
+    summary = tag(response, r'<div class="error-summary"[^>]*>\s*<h\d')
+    assert summary.endswith("<h3")  # the step's title is the h2
