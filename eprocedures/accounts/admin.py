@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.db import transaction
 
 from eprocedures.audit.services import record
+from eprocedures.myinfo import emails as notices
 from eprocedures.signin import support
 
+from .forms import ContactDetailsForm, LegalPersonForm
 from .models import AdditionalPhone, User
 
 
@@ -15,12 +17,7 @@ class AdditionalPhoneInline(admin.TabularInline):
 
 
 # Fields of "Mes coordonnées": a change of one made by the support desk is notified.
-CONTACT_DETAILS = {
-    "civility", "last_name", "first_name", "country", "street_number", "street_type",
-    "street_name", "address_complement", "po_box", "postal_code", "city",
-    "is_attorney", "is_legal_person", "legal_name", "legal_form", "siren",
-    "registration_number",
-}
+CONTACT_DETAILS = {*ContactDetailsForm.Meta.fields, *LegalPersonForm.Meta.fields}
 
 @admin.register(User)
 class UserAdmin(admin.ModelAdmin):
@@ -69,8 +66,6 @@ class UserAdmin(admin.ModelAdmin):
                    staff=request.user.email, fields=sorted(form.changed_data))
             # The owner is told of a change of their identifiers or details, whoever made it
             # (ASVS 2.2.3), as when they make it themselves from "Mes informations".
-            from eprocedures.myinfo import emails as notices
-
             if change and "mobile_phone" in form.changed_data:
                 notices.send_mobile_changed(obj)
             if change and set(form.changed_data) & CONTACT_DETAILS:

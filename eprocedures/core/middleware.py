@@ -4,6 +4,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
+from eprocedures.lib.http import from_trusted_proxy
+
 
 class LanguageCookieMiddleware:
     """French unless the visitor chose English with the switcher (remembered in a cookie).
@@ -98,7 +100,6 @@ class UntrustedProxyHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        remote = request.META.get("REMOTE_ADDR", "").partition("%")[0]
-        if remote not in settings.ETS_TRUSTED_PROXIES:
+        if not from_trusted_proxy(request):
             request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         return self.get_response(request)

@@ -64,7 +64,7 @@ def env_addresses(name: str, default: list[str]) -> list[str]:
 
     Here an empty value is a choice, not a blank: no address is trusted."""
     raw = os.environ.get(name)
-    values = default if raw is None else [v.strip() for v in raw.split(",") if v.strip()]
+    values = default if raw is None else _items(raw)
     for value in values:
         try:
             ipaddress.ip_address(value)
@@ -79,6 +79,10 @@ def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":  # blank: unset (ALLOWED_HOSTS= would refuse all)
         return default
+    return _items(raw)
+
+
+def _items(raw: str) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 

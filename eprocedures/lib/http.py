@@ -6,6 +6,20 @@ from django.conf import settings
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
+def peer_address(request) -> str:
+    """The address of the connection's other end (REMOTE_ADDR).
+
+    A direct IPv6 link-local peer comes with its zone ("fe80::1%eth0"): not an address
+    PostgreSQL stores, nor one that tells anything beyond the host.
+    """
+    return request.META.get("REMOTE_ADDR", "").partition("%")[0]
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the connection comes from ETS_TRUSTED_PROXIES, whose X-Forwarded-* are believed."""
+    return peer_address(request) in settings.ETS_TRUSTED_PROXIES
+
+
 def client_ip(request) -> str:
     """The client's address; X-Forwarded-For is believed only from a trusted proxy.
 
@@ -14,10 +28,8 @@ def client_ip(request) -> str:
     dropped. A last hop that is no address at all ("unknown", garbage) is not believed:
     the proxy's own address stands in, so that an audit row can still be written.
     """
-    # A direct IPv6 link-local peer comes with its zone ("fe80::1%eth0"): not an address
-    # PostgreSQL stores, nor one that tells anything beyond the host.
-    remote = request.META.get("REMOTE_ADDR", "").partition("%")[0]
-    if remote in settings.ETS_TRUSTED_PROXIES:
+    remote = peer_address(request)
+    if from_trusted_proxy(request):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
             return forwarded_address(forwarded.rsplit(",", 1)[-1]) or remote

@@ -193,13 +193,13 @@ def mobile_new(request):
 @allow_get_post
 def email_confirm(request, token):
     """The link of the e-mail: GET shows the change, POST makes it (mail scanners only GET)."""
-    peek = flows.pending_email_change(token)
-    if (peek.outcome is ChangeOutcome.CHANGED and request.user.is_authenticated
-            and request.user.pk != peek.user.pk):
-        # Signed in as someone else: "your account's address will become…" would be about
-        # another account than the one the page greets. Nothing is changed from here.
-        return render(request, "myinfo/email_confirm.html", {
-            "result": peek, "refusal": MESSAGES["email_link_other_account"]}, status=400)
+    if request.user.is_authenticated:
+        peek = flows.pending_email_change(token)
+        if peek.outcome is ChangeOutcome.CHANGED and request.user.pk != peek.user.pk:
+            # Signed in as someone else: "your account's address will become…" would be
+            # about another account than the one the page greets. Nothing changes here.
+            return render(request, "myinfo/email_confirm.html", {
+                "result": peek, "refusal": MESSAGES["email_link_other_account"]}, status=400)
     if request.method == "POST":
         result = flows.confirm_email_change(request, token)
         if result.outcome is ChangeOutcome.CHANGED:

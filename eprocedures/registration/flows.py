@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -79,6 +80,24 @@ def register(request, data: RegistrationData) -> None:
             emails.send_activation(user)
             record(request, "registration.completed", user=user, email=email)
     registration_throttle().hit(client_network(request))
+
+
+def register_once(request, run_id: str, data: RegistrationData) -> None:
+    """register(), once for one run of the wizard (``run_id``).
+
+    A double click sends the last step twice with the same session, both read before
+    either saved it: the first registers, the second only shows the same final page (it
+    would have replaced the account's details and sent a second activation link, killing
+    the first one, the one the visitor usually opens).
+    """
+    claim = f"registration:submitted:{run_id}"
+    if not cache.add(claim, True, timeout=3600):
+        return
+    try:
+        register(request, data)
+    except BaseException:
+        cache.delete(claim)  # not registered: trying again must work
+        raise
 
 
 def _apply(user: User, data: RegistrationData) -> None:

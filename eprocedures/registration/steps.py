@@ -78,7 +78,7 @@ class WizardState:
         self.phone_rows: int = stored.get("phone_rows", 0)
         # Steps completed once that are no longer valid: shown with their errors.
         self.review: list = stored.get("review", [])
-        # Names this run of the wizard, so that it registers once (see views.terms).
+        # Names this run of the wizard, so that it registers once (flows.register_once).
         self.id: str = stored.get("id") or secrets.token_urlsafe(16)
 
     def save(self) -> None:

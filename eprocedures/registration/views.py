@@ -5,7 +5,6 @@ The behaviour lives in ``steps`` (wizard state) and ``flows`` (what changes).
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -131,17 +130,7 @@ def terms(request):
     if redo is not None:
         state.reopen(redo)
         return redirect(redo.url())
-    # A double click sends the last step twice with the same session, both read before
-    # either saved it: the first registers, the second only shows the same final page
-    # (it would have replaced the account's details and sent a second activation link,
-    # killing the first one, the one the visitor usually opens).
-    submitted = f"registration:submitted:{state.id}"
-    if cache.add(submitted, True, timeout=3600):
-        try:
-            flows.register(request, data)
-        except BaseException:
-            cache.delete(submitted)  # not registered: trying again must work
-            raise
+    flows.register_once(request, state.id, data)
     state.clear()
     request.session[DONE_KEY] = True
     return redirect("registration:done")
