@@ -263,22 +263,27 @@ def test_the_phone_number_is_found_by_the_label_of_the_contract(site, page):
 def test_user_menu_closes_with_escape_and_when_the_focus_or_a_click_goes_elsewhere(
         page, site, marie):
     sign_in(page, site)
+    page.wait_for_load_state("load")  # ets.js (deferred) has set its listeners
     details = page.locator(".user-menu details")
     is_open = lambda: details.evaluate("d => d.open")  # noqa: E731
+
+    def closed():  # waited for: the page's script closes it, within the timeout
+        page.wait_for_function("() => !document.querySelector('.user-menu details').open")
+        return True
 
     tab_until(page, lambda f: f["tag"] == "summary")
     page.keyboard.press("Enter")
     tab_until(page, lambda f: f["tag"] == "a", limit=1)
     page.keyboard.press("Escape")
-    assert not is_open()
+    assert closed()
     assert focused(page)["tag"] == "summary"  # the focus is given back where it was
 
     page.keyboard.press("Enter")
     assert is_open()
     page.mouse.click(5, 600)  # on the page, away from the menu
-    assert not is_open()
+    assert closed()
 
     page.locator(".user-menu summary").focus()
     page.keyboard.press("Enter")
     tab_until(page, lambda f: f["tag"] == "button" and f["text"] != "Me déconnecter", limit=6)
-    assert not is_open()
+    assert closed()
